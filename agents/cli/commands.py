@@ -1,0 +1,145 @@
+"""The ``parley`` command line: run sessions, list and validate personas and scenarios."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from agents.catalog import Catalog
+from agents.cli.console import EventPrinter
+from agents.cli.validate import validate_files
+from agents.llm.factory import ModelPool, ModelSettings, ModelSpecError, check_spec, default_spec
+from agents.llm.local_server import LocalModelError
+from agents.loading import ConfigError
+from agents.runner import RunOptions, parse_model_for, prepare, run_prepared
+
+app = typer.Typer(
+    name="parley",
+    help="Role-play multi-party diplomatic negotiations with LLM delegations.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError)
+
+
+def fail(error: Exception) -> typer.Exit:
+    errors.print(f"[bold red]error:[/] {error}", markup=True)
+    return typer.Exit(code=2)
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        str, typer.Option(help="scenario id (see `parley scenarios`) or a scenario file")
+    ] = "six-party-2003",
+    model: Annotated[
+        str | None, typer.Option(help="model spec for every seat: openai:<name>, local or scripted")
+    ] = None,
+    model_for: Annotated[
+        list[str] | None,
+        typer.Option("--model-for", help="SEAT=SPEC for one seat (a delegation id or 'chair'); repeatable"),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="seed for sampling and for the scripted model")] = None,
+    max_turns: Annotated[
+        int | None, typer.Option(min=1, help="cap on delegate turns; the consensus call still happens")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="folder for the transcript (JSON and Markdown) and checkpoints")] = Path(
+        "transcripts"
+    ),
+    quiet: Annotated[bool, typer.Option(help="print only the outcome and the transcript path")] = False,
+) -> None:
+    """Run one session, streaming it to the terminal, and write its transcript."""
+    try:
+        if model is None:
+            model, why = default_spec()
+            console.print(f"Model: [bold]{model}[/] ({why}).")
+        options = RunOptions(scenario, check_spec(model), parse_model_for(model_for or []), seed, max_turns, out)
+        transcript = asyncio.run(_run(options, quiet))
+    except USER_ERRORS as error:
+        raise fail(error) from None
+    except KeyboardInterrupt:
+        errors.print("interrupted: the transcript so far is saved")
+        raise typer.Exit(code=130) from None
+    outcome = transcript.outcome
+    verdict = "consensus" if outcome and outcome.consensus else "no consensus"
+    usage = transcript.total_usage()
+    console.print(
+        f"Session {transcript.session_id}: {transcript.status}, {verdict}. "
+        f"Tokens {usage.input_tokens} in / {usage.output_tokens} out{' (estimated)' if usage.estimated else ''}."
+    )
+    console.print(f"Transcript: {out / (transcript.session_id + '.json')} (and .md)")
+
+
+async def _run(options: RunOptions, quiet: bool):
+    with ModelPool(ModelSettings(seed=options.seed)) as pool:
+        prepared = prepare(options, pool)
+        printer = None if quiet else EventPrinter(prepared.session.cast, console)
+        return await run_prepared(prepared, printer)
+
+
+@app.command()
+def scenarios() -> None:
+    """List the shipped scenarios."""
+    catalog = Catalog()
+    table = Table()
+    table.add_column("id", no_wrap=True)
+    for heading in ("title", "venue", "date", "chair", "parties"):
+        table.add_column(heading)
+    for path in catalog.scenario_paths():
+        cast = catalog.cast(path.stem)
+        s = cast.scenario
+        table.add_row(s.id, s.title, s.venue, s.date, cast.chair.short_name, ", ".join(s.parties))
+    console.print(table)
+
+
+@app.command()
+def personas() -> None:
+    """List the shipped personas (delegations and chairs)."""
+    table = Table()
+    table.add_column("id", no_wrap=True)
+    for heading in ("kind", "name", "head of delegation", "claims"):
+        table.add_column(heading)
+    for persona in Catalog().personas.values():
+        head = f"{persona.head.name}, {persona.head.title}"
+        table.add_row(persona.id, persona.kind, persona.name, head, str(len(persona.claims())))
+    console.print(table)
+
+
+@app.command()
+def validate(files: Annotated[list[Path], typer.Argument(help="persona, scenario or transcript files")]) -> None:
+    """Check persona, scenario and transcript files; name the file and field of every problem."""
+    bad = 0
+    for path, problem in validate_files(files):
+        if problem is None:
+            console.print(f"[green]ok[/]   {path}")
+        else:
+            bad += 1
+            errors.print(f"[red]bad[/]  {problem}", markup=True)
+    if bad:
+        raise typer.Exit(code=1)
+
+
+def main(args: list[str] | None = None) -> int:
+    """Entry point for the ``parley`` script; returns the exit code (for in-process tests too)."""
+    try:
+        app(args=args, standalone_mode=False)
+    except typer.Exit as done:
+        return done.exit_code
+    except SystemExit as done:  # click's own exits (--help, usage errors)
+        return int(done.code or 0)
+    except Exception as error:
+        import click
+
+        if isinstance(error, click.ClickException):
+            error.show()
+            return error.exit_code
+        raise
+    return 0

@@ -1,0 +1,110 @@
+"""Show a session's events in the terminal with Rich: each delegation in its colour, text streamed."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.rule import Rule
+from rich.table import Table
+from rich.text import Text
+
+from agents.catalog import Cast
+from agents.draft import Draft
+from agents.events import CHAIR, Event
+
+
+class EventPrinter:
+    """Translate events to terminal output. Holds only display state (is a line open?)."""
+
+    def __init__(self, cast: Cast, console: Console | None = None):
+        self.console = console or Console(highlight=False)
+        self.names = {pid: p.short_name for pid, p in cast.delegations.items()}
+        self.names[CHAIR] = cast.chair.short_name
+        self.colours = {pid: p.colour for pid, p in cast.delegations.items()}
+        self.colours[CHAIR] = cast.chair.colour
+        self.streaming: str | None = None
+
+    def name(self, seat: str | None) -> Text:
+        seat = seat or CHAIR
+        return Text(self.names.get(seat, seat), style=f"bold {self.colours.get(seat, 'white')}")
+
+    def __call__(self, event: Event) -> None:
+        handler = getattr(self, f"on_{event.type}", None)
+        if handler is not None:
+            handler(event)
+
+    def _end_stream(self) -> None:
+        if self.streaming is not None:
+            self.console.print()
+            self.streaming = None
+
+    def on_session_started(self, event) -> None:
+        self.console.print(Rule(Text(event.title, style="bold")))
+        self.console.print(f"Session {event.session_id}", style="dim")
+
+    def on_phase_started(self, event) -> None:
+        self._end_stream()
+        heading = event.title + (f": {event.agenda_item}" if event.agenda_item else "")
+        if event.round and event.round > 1:
+            heading += f" (round {event.round})"
+        self.console.print(Rule(heading, style="cyan"))
+        self.console.print(Text.assemble(self.name(CHAIR), ": ", event.text))
+
+    def on_floor_given(self, event) -> None:
+        self._end_stream()
+        self.console.print(Text.assemble("\n", self.name(CHAIR), ": ", Text(event.text, style="dim")))
+
+    def on_token(self, event) -> None:
+        if self.streaming != event.speaker:
+            self._end_stream()
+            self.console.print(Text.assemble(self.name(event.speaker), ": "), end="")
+            self.streaming = event.speaker
+        self.console.print(event.delta, end="", style=self.colours.get(event.speaker or CHAIR), markup=False)
+
+    def on_message(self, event) -> None:
+        if self.streaming != event.speaker:
+            self._end_stream()
+            self.console.print(Text.assemble(self.name(event.speaker), ": ", event.text))
+        self._end_stream()
+        if event.move is not None and event.move.kind != "statement":
+            clause = f" clause {event.move.clause}" if event.move.clause else ""
+            self.console.print(f"  [{event.move.kind}{clause}]", style="dim", markup=False)
+
+    def on_draft_updated(self, event) -> None:
+        self._end_stream()
+        self.console.print(f"  draft: {event.change}", style="yellow")
+        if event.speaker == CHAIR or "proposed" in event.change or "amended" in event.change:
+            self.print_draft(event.draft)
+
+    def on_vote_cast(self, event) -> None:
+        self._end_stream()
+        marks = " ".join(
+            f"{v.clause}:{'✓' if v.vote == 'accept' else '✗' if v.vote == 'object' else '·'}" for v in event.votes
+        )
+        self.console.print(Text.assemble("  ", self.name(event.speaker), f" votes {marks}"))
+
+    def on_error(self, event) -> None:
+        self._end_stream()
+        self.console.print(Text.assemble("  ⚠ ", self.name(event.speaker), f": {event.text}"), style="red")
+
+    def on_session_ended(self, event) -> None:
+        self._end_stream()
+        self.print_draft(event.draft)
+        verdict = "CONSENSUS" if event.outcome.consensus else "NO CONSENSUS"
+        self.console.print(
+            Rule(
+                f"{verdict} ({event.outcome.rule.replace('_', '-')})",
+                style="green" if event.outcome.consensus else "red",
+            )
+        )
+
+    def print_draft(self, draft: Draft) -> None:
+        table = Table(title="Draft joint statement", show_lines=False, expand=False)
+        table.add_column("#", justify="right")
+        table.add_column("Clause")
+        table.add_column("By")
+        for clause in draft.clauses:
+            by = self.names.get(clause.proposed_by, clause.proposed_by)
+            if clause.amended_by:
+                by += " (amended: " + ", ".join(self.names.get(a, a) for a in clause.amended_by) + ")"
+            table.add_row(str(clause.number), clause.text, by)
+        self.console.print(table)

@@ -1,0 +1,76 @@
+"""The one interface every seat implements, whether a model or a person holds it.
+
+The engine hands a delegate what it may see (a ``TurnContext`` or ``VoteContext``) and gets
+a typed answer back. Nothing here knows how the answer is produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Protocol
+
+from agents.catalog import Cast
+from agents.draft import Draft
+from agents.events import Usage
+from agents.memory import Memory
+from agents.moves import Ballot, Move
+from agents.personas import Persona
+from agents.scenarios import AgendaItem, Phase
+
+TextSink = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """What a delegate may see when the chair gives it the floor."""
+
+    cast: Cast
+    persona: Persona
+    phase: Phase
+    agenda_item: AgendaItem | None
+    allowed_moves: tuple[str, ...]
+    draft: Draft
+    memory: Memory
+    turn: int
+
+
+@dataclass(frozen=True)
+class VoteContext:
+    """What a delegate may see at the consensus call."""
+
+    cast: Cast
+    persona: Persona
+    phase: Phase
+    draft: Draft
+    memory: Memory
+    turn: int
+
+
+@dataclass
+class TurnResult:
+    move: Move
+    model: str
+    usage: Usage | None = None
+    repaired: bool = False
+    fallback: bool = False
+    note: str | None = None
+
+
+@dataclass
+class VoteResult:
+    ballot: Ballot | None
+    model: str
+    usage: Usage | None = None
+    note: str | None = None
+
+
+class Delegate(Protocol):
+    """A seat at the table. ``label`` says who holds it (a model spec, or a person)."""
+
+    seat: str
+    label: str
+
+    async def take_turn(self, context: TurnContext, on_text: TextSink) -> TurnResult: ...
+
+    async def vote(self, context: VoteContext) -> VoteResult: ...

@@ -1,0 +1,89 @@
+"""A seat held by a chat model: render the prompt from templates, ask for a typed move."""
+
+from __future__ import annotations
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+
+from agents.delegates.base import TextSink, TurnContext, TurnResult, VoteContext, VoteResult
+from agents.llm.structured import ask_structured
+from agents.memory import Memory
+from agents.moves import Ballot, Move
+from agents.prompts import render
+
+
+def briefing(context: TurnContext | VoteContext, agenda_item=None) -> str:
+    cast = context.cast
+    names = {pid: p.short_name for pid, p in cast.delegations.items()}
+    return render(
+        "briefing.j2",
+        scenario=cast.scenario,
+        chair=cast.chair,
+        parties=list(cast.delegations.values()),
+        phase_title=context.phase.title,
+        agenda_item=agenda_item,
+        draft=context.draft,
+        summary=context.memory.summary(names),
+    )
+
+
+def recent_turns(memory: Memory, own_seat: str, names: dict[str, str]) -> list[BaseMessage]:
+    """Earlier speeches as their own messages: ours as the assistant's, others' as quoted input."""
+    messages: list[BaseMessage] = []
+    for record in memory.recent:
+        if record.speaker == own_seat:
+            messages.append(AIMessage(content=record.text))
+        else:
+            speaker = names.get(record.speaker, record.speaker)
+            messages.append(HumanMessage(content=f"[{speaker}, {record.kind}] {record.text}"))
+    return messages
+
+
+def turn_messages(context: TurnContext) -> list[BaseMessage]:
+    names = {pid: p.short_name for pid, p in context.cast.delegations.items()}
+    turn = render(
+        "turn.j2",
+        persona=context.persona,
+        phase=context.phase.kind,
+        phase_title=context.phase.title,
+        agenda_item=context.agenda_item,
+        allowed_moves=list(context.allowed_moves),
+    )
+    return [
+        SystemMessage(content=render("delegate_system.j2", persona=context.persona)),
+        HumanMessage(content=briefing(context, context.agenda_item)),
+        *recent_turns(context.memory, context.persona.id, names),
+        HumanMessage(content=turn),
+    ]
+
+
+def vote_messages(context: VoteContext) -> list[BaseMessage]:
+    names = {pid: p.short_name for pid, p in context.cast.delegations.items()}
+    return [
+        SystemMessage(content=render("delegate_system.j2", persona=context.persona)),
+        HumanMessage(content=briefing(context)),
+        *recent_turns(context.memory, context.persona.id, names),
+        HumanMessage(content=render("vote.j2", draft=context.draft)),
+    ]
+
+
+class ModelDelegate:
+    """A delegation played by ``model``. Bad output never raises: it becomes a statement."""
+
+    def __init__(self, seat: str, model: BaseChatModel, label: str):
+        self.seat = seat
+        self.model = model
+        self.label = label
+
+    async def take_turn(self, context: TurnContext, on_text: TextSink) -> TurnResult:
+        reply = await ask_structured(self.model, turn_messages(context), Move, on_text)
+        if reply.value is not None:
+            return TurnResult(reply.value, reply.model, reply.usage, repaired=reply.repaired)
+        move = Move(kind="statement", text=reply.text or "")
+        note = f"reply did not parse as a move ({reply.error}); taken as a statement"
+        return TurnResult(move, reply.model, reply.usage, fallback=True, note=note)
+
+    async def vote(self, context: VoteContext) -> VoteResult:
+        reply = await ask_structured(self.model, vote_messages(context), Ballot, text_field="reason")
+        note = None if reply.value is not None else f"ballot did not parse ({reply.error})"
+        return VoteResult(reply.value, reply.model, reply.usage, note)

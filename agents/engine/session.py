@@ -1,0 +1,321 @@
+"""A negotiation session as a LangGraph state graph, emitting typed events.
+
+Nodes: ``chair`` (opens segments, tables the draft, gives the floor, closes the session),
+``delegate_turn`` (the speaker's move), ``cast_vote`` (one per party, fanned out with
+``Send`` so every delegation votes at once) and ``tally``. Every step is checkpointed (in
+SQLite when a path is given) under the session id, so a session can be resumed or forked.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from langgraph.checkpoint.memory import InMemorySaver
+from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
+from langgraph.config import get_stream_writer
+from langgraph.graph import END, START, StateGraph
+from langgraph.types import Command, Send
+
+from agents.catalog import Cast
+from agents.delegates.base import Delegate, TurnContext, TurnResult, VoteContext, VoteResult
+from agents.draft import apply_move
+from agents.engine import chair
+from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate
+from agents.engine.programme import Segment, build_programme
+from agents.engine.state import CHECKPOINT_TYPES, SessionState
+from agents.engine.tally import tally
+from agents.events import (
+    CHAIR,
+    DraftUpdated,
+    ErrorEvent,
+    Event,
+    FloorGiven,
+    FloorRequested,
+    Message,
+    PhaseStarted,
+    SessionEnded,
+    SessionStarted,
+    Token,
+    VoteCast,
+)
+from agents.memory import TurnRecord
+from agents.moves import Move, normalise_ballot
+
+RECURSION_LIMIT = 100_000
+
+
+@dataclass
+class SessionConfig:
+    """How a session runs. ``max_turns`` caps delegate turns; the consensus call always happens."""
+
+    session_id: str | None = None
+    max_turns: int | None = None
+    floor_policy: str = "requests-first"
+    checkpoint_path: Path | None = None
+
+
+def new_session_id(scenario_id: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
+    return f"{scenario_id}-{stamp}-{uuid.uuid4().hex[:6]}"
+
+
+@asynccontextmanager
+async def open_checkpointer(path: Path | None):
+    serde = JsonPlusSerializer(allowed_msgpack_modules=CHECKPOINT_TYPES)
+    if path is None:
+        yield InMemorySaver(serde=serde)
+        return
+    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
+        saver.serde = serde
+        yield saver
+
+
+class Session:
+    """One run of a scenario. ``async for event in session.run()`` drives it to the end."""
+
+    def __init__(
+        self,
+        cast: Cast,
+        delegates: dict[str, Delegate],
+        chair_model: BaseChatModel | None = None,
+        config: SessionConfig | None = None,
+    ):
+        missing = [party for party in cast.scenario.parties if party not in delegates]
+        if missing:
+            raise ValueError(f"no delegate for seats: {', '.join(missing)}")
+        self.cast = cast
+        self.delegates = delegates
+        self.chair_model = chair_model
+        self.config = config or SessionConfig()
+        self.session_id = self.config.session_id or new_session_id(cast.scenario.id)
+        self.programme: list[Segment] = build_programme(cast.scenario)
+        self.policy: FloorPolicy = POLICIES[self.config.floor_policy]()
+        self.parties = list(cast.scenario.parties)
+
+    # -- running -----------------------------------------------------------------------------
+
+    async def run(self) -> AsyncIterator[Event]:
+        """Run the session from the start, yielding every event as it happens."""
+        yield SessionStarted(
+            phase="session",
+            session_id=self.session_id,
+            scenario_id=self.cast.scenario.id,
+            title=self.cast.scenario.title,
+            parties=self.parties,
+        )
+        run_config = {"configurable": {"thread_id": self.session_id}, "recursion_limit": RECURSION_LIMIT}
+        async with open_checkpointer(self.config.checkpoint_path) as saver:
+            graph = self.build_graph().compile(checkpointer=saver)
+            async for event in graph.astream(SessionState(), run_config, stream_mode="custom"):
+                yield event
+
+    def build_graph(self) -> StateGraph:
+        graph = StateGraph(SessionState)
+        graph.add_node("chair", self.chair_node, destinations=("delegate_turn", "cast_vote", END))
+        graph.add_node("delegate_turn", self.delegate_turn)
+        graph.add_node("cast_vote", self.cast_vote)
+        graph.add_node("tally", self.tally_node)
+        graph.add_edge(START, "chair")
+        graph.add_edge("delegate_turn", "chair")
+        graph.add_edge("cast_vote", "tally")
+        graph.add_edge("tally", "chair")
+        return graph
+
+    # -- the chair ---------------------------------------------------------------------------
+
+    def budget_spent(self, turn: int) -> bool:
+        return self.config.max_turns is not None and turn >= self.config.max_turns
+
+    async def chair_node(self, state: SessionState) -> Command:
+        """Advance through the programme until someone must act: a speaker, the vote, or the end."""
+        emit = get_stream_writer()
+        work = state.model_copy()
+        while work.segment < len(self.programme):
+            segment = self.programme[work.segment]
+            if not work.segment_open:
+                if self.budget_spent(work.turn) and segment.kind not in ("drafting", "consensus"):
+                    work.segment += 1
+                    continue
+                self.open_segment(work, segment, emit)
+                if segment.is_vote and work.draft.clauses:
+                    return self.call_vote(work, segment)
+                if segment.is_vote:  # nothing on the table: no ballots to collect
+                    work.outcome = self.count_votes(work)
+                    work.segment, work.segment_open = work.segment + 1, False
+                    continue
+            decision = await self.next_speaker(work, segment)
+            if decision is None:
+                work.segment, work.segment_open = work.segment + 1, False
+                continue
+            self.give_floor(work, segment, decision, emit)
+            return Command(goto="delegate_turn", update=self.chair_update(work))
+        self.close_session(work, emit)
+        return Command(goto=END, update=self.chair_update(work))
+
+    def chair_update(self, work: SessionState) -> dict[str, Any]:
+        fields = ("segment", "segment_open", "floor", "rotation", "speaker", "draft", "outcome")
+        return {name: getattr(work, name) for name in fields}
+
+    def open_segment(self, work: SessionState, segment: Segment, emit: Callable) -> None:
+        text = chair.announcement(self.cast, segment)
+        emit(
+            PhaseStarted(
+                phase=segment.kind,
+                turn=work.turn,
+                speaker=CHAIR,
+                title=segment.phase.title,
+                agenda_item=segment.agenda_item.id if segment.agenda_item else None,
+                round=segment.round,
+                text=text,
+            )
+        )
+        if segment.kind == "drafting":
+            work.draft, tabled = chair.table_draft(self.cast, work.draft, work.turn)
+            if tabled:
+                change = f"chair tabled clauses {', '.join(map(str, tabled))}"
+                emit(DraftUpdated(phase=segment.kind, turn=work.turn, speaker=CHAIR, change=change, draft=work.draft))
+        work.floor = FloorState(pending=rotate(self.parties, work.rotation))
+        work.rotation += 1
+        work.segment_open = True
+
+    async def next_speaker(self, work: SessionState, segment: Segment) -> chair.FloorDecision | None:
+        if self.budget_spent(work.turn):
+            return None
+        candidates, reason = self.policy.candidates(work.floor)
+        if not candidates:
+            return None
+        recent = [record.speaker for record in work.memory.recent]
+        return await chair.choose_speaker(self.cast, self.chair_model, candidates, reason, segment, recent)
+
+    def give_floor(self, work: SessionState, segment: Segment, decision: chair.FloorDecision, emit) -> None:
+        work.speaker = decision.speaker
+        if decision.note:
+            emit(ErrorEvent(phase=segment.kind, turn=work.turn, speaker=CHAIR, text=decision.note))
+        emit(
+            FloorGiven(
+                phase=segment.kind,
+                turn=work.turn,
+                speaker=decision.speaker,
+                reason=decision.reason,
+                text=chair.floor_words(self.cast, decision.speaker, decision.reason),
+                model=decision.model,
+                usage=decision.usage,
+            )
+        )
+
+    def call_vote(self, work: SessionState, segment: Segment) -> Command:
+        task = {"draft": work.draft, "memory": work.memory, "turn": work.turn, "segment": work.segment}
+        sends = [Send("cast_vote", {**task, "party": party}) for party in self.parties]
+        return Command(goto=sends, update=self.chair_update(work))
+
+    def close_session(self, work: SessionState, emit: Callable) -> None:
+        outcome = work.outcome or chair.no_vote_outcome(self.cast.scenario.consensus_rule)
+        words = chair.closing_words(outcome)
+        outcome = outcome.model_copy(update={"summary": words})
+        work.outcome = outcome
+        emit(Message(phase="closing", turn=work.turn, speaker=CHAIR, text=words))
+        emit(SessionEnded(phase="closing", turn=work.turn, outcome=outcome, draft=work.draft, text=words))
+
+    # -- delegates ---------------------------------------------------------------------------
+
+    async def delegate_turn(self, state: SessionState) -> dict[str, Any]:
+        emit = get_stream_writer()
+        segment = self.programme[state.segment]
+        speaker = state.speaker
+        persona = self.cast.delegations[speaker]
+        turn = state.turn + 1
+        context = TurnContext(
+            cast=self.cast,
+            persona=persona,
+            phase=segment.phase,
+            agenda_item=segment.agenda_item,
+            allowed_moves=segment.allowed_moves,
+            draft=state.draft,
+            memory=state.memory,
+            turn=turn,
+        )
+
+        def on_text(delta: str) -> None:
+            emit(Token(phase=segment.kind, turn=turn, speaker=speaker, delta=delta))
+
+        result = await self.ask_delegate(speaker, context, on_text, emit)
+        move = chair.admit(result.move, segment.allowed_moves)
+        text = chair.describe_move(move, persona.short_name)
+        emit(
+            Message(
+                phase=segment.kind,
+                turn=turn,
+                speaker=speaker,
+                text=text,
+                move=move,
+                model=result.model,
+                usage=result.usage,
+                repaired=result.repaired,
+                fallback=result.fallback,
+            )
+        )
+        draft, change = apply_move(state.draft, move, speaker, turn, self.cast.scenario.max_clauses)
+        if change:
+            emit(DraftUpdated(phase=segment.kind, turn=turn, speaker=speaker, change=change, draft=draft))
+        floor = after_turn(state.floor, speaker, move.request_floor)
+        if speaker in floor.requests and speaker not in state.floor.requests:
+            emit(FloorRequested(phase=segment.kind, turn=turn, speaker=speaker))
+        record = TurnRecord(
+            turn=turn, phase=segment.kind, speaker=speaker, kind=move.kind, text=text, clause=move.clause
+        )
+        return {"turn": turn, "draft": draft, "floor": floor, "memory": state.memory.remember(record), "speaker": None}
+
+    async def ask_delegate(self, speaker: str, context: TurnContext, on_text, emit) -> TurnResult:
+        delegate = self.delegates[speaker]
+        try:
+            result = await delegate.take_turn(context, on_text)
+        except Exception as error:  # a failing seat yields; the session goes on
+            text = f"{context.persona.short_name} could not take its turn ({type(error).__name__}: {error}); it yields"
+            emit(ErrorEvent(phase=context.phase.kind, turn=context.turn, speaker=speaker, text=text))
+            return TurnResult(Move(kind="yield"), model=delegate.label)
+        if result.note:
+            emit(ErrorEvent(phase=context.phase.kind, turn=context.turn, speaker=speaker, text=result.note))
+        return result
+
+    async def cast_vote(self, task: dict[str, Any]) -> dict[str, Any]:
+        emit = get_stream_writer()
+        party = task["party"]
+        segment = self.programme[task["segment"]]
+        persona = self.cast.delegations[party]
+        context = VoteContext(self.cast, persona, segment.phase, task["draft"], task["memory"], task["turn"])
+        delegate = self.delegates[party]
+        try:
+            result = await delegate.vote(context)
+        except Exception as error:  # a failing seat abstains; the call goes on
+            result = VoteResult(None, delegate.label, note=f"{type(error).__name__}: {error}")
+        if result.note:
+            text = f"{persona.short_name}'s ballot: {result.note}; unmarked clauses count as abstentions"
+            emit(ErrorEvent(phase=segment.kind, turn=context.turn, speaker=party, text=text))
+        votes = normalise_ballot(result.ballot, context.draft.numbers())
+        emit(
+            VoteCast(
+                phase=segment.kind,
+                turn=context.turn,
+                speaker=party,
+                votes=votes,
+                model=result.model,
+                usage=result.usage,
+            )
+        )
+        return {"ballots": {party: votes}}
+
+    def count_votes(self, state: SessionState):
+        return tally(state.draft, state.ballots, self.parties, self.cast.scenario.consensus_rule)
+
+    async def tally_node(self, state: SessionState) -> dict[str, Any]:
+        return {"outcome": self.count_votes(state), "segment": state.segment + 1, "segment_open": False}

@@ -1,0 +1,150 @@
+"""The typed events a session emits: the only thing the CLI, the UI and the transcript see.
+
+One discriminated union on ``type``. ``token`` events carry streamed text as it arrives
+and are not kept in transcripts; the complete text follows in a ``message`` event.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, Field, TypeAdapter
+
+from agents.draft import Draft
+from agents.moves import CastVote, Move
+
+CHAIR = "chair"
+
+
+def now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds")
+
+
+class Usage(BaseModel):
+    """Tokens of one model call. ``estimated`` when the backend did not report them."""
+
+    input_tokens: int = 0
+    output_tokens: int = 0
+    estimated: bool = False
+
+    @property
+    def total_tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            estimated=self.estimated or other.estimated,
+        )
+
+
+class EventBase(BaseModel):
+    phase: str = Field(description="the phase kind the event belongs to, or 'session'")
+    turn: int = Field(default=0, description="delegate turns completed when it happened")
+    speaker: str | None = Field(default=None, description="a delegation id or 'chair'")
+    time: str = Field(default_factory=now)
+
+
+class SessionStarted(EventBase):
+    type: Literal["session_started"] = "session_started"
+    session_id: str
+    scenario_id: str
+    title: str
+    parties: list[str]
+
+
+class PhaseStarted(EventBase):
+    type: Literal["phase_started"] = "phase_started"
+    title: str
+    agenda_item: str | None = None
+    round: int | None = None
+    text: str = ""
+
+
+class FloorGiven(EventBase):
+    type: Literal["floor_given"] = "floor_given"
+    reason: Literal["order", "request", "follow-up", "chair"]
+    text: str = ""
+    model: str | None = Field(default=None, description="set when the chair's model chose")
+    usage: Usage | None = None
+
+
+class FloorRequested(EventBase):
+    type: Literal["floor_requested"] = "floor_requested"
+
+
+class Token(EventBase):
+    type: Literal["token"] = "token"
+    delta: str
+
+
+class Message(EventBase):
+    """A completed utterance: a delegate's move, or the chair speaking."""
+
+    type: Literal["message"] = "message"
+    text: str
+    move: Move | None = None
+    model: str | None = None
+    usage: Usage | None = None
+    repaired: bool = Field(default=False, description="the first reply did not parse; a retry did")
+    fallback: bool = Field(default=False, description="no reply parsed; the text became a statement")
+
+
+class DraftUpdated(EventBase):
+    type: Literal["draft_updated"] = "draft_updated"
+    change: str
+    draft: Draft
+
+
+class VoteCast(EventBase):
+    type: Literal["vote_cast"] = "vote_cast"
+    votes: list[CastVote]
+    model: str | None = None
+    usage: Usage | None = None
+
+
+class ClauseOutcome(BaseModel):
+    clause: int
+    agreed: bool
+    accept: list[str] = Field(default_factory=list)
+    object: list[str] = Field(default_factory=list)
+    abstain: list[str] = Field(default_factory=list)
+
+
+class Outcome(BaseModel):
+    consensus: bool
+    rule: str
+    clauses: list[ClauseOutcome] = Field(default_factory=list)
+    votes: dict[str, list[CastVote]] = Field(default_factory=dict)
+    summary: str = ""
+
+
+class SessionEnded(EventBase):
+    type: Literal["session_ended"] = "session_ended"
+    outcome: Outcome
+    draft: Draft
+    text: str = ""
+
+
+class ErrorEvent(EventBase):
+    type: Literal["error"] = "error"
+    text: str
+    recoverable: bool = True
+
+
+Event = Annotated[
+    SessionStarted
+    | PhaseStarted
+    | FloorGiven
+    | FloorRequested
+    | Token
+    | Message
+    | DraftUpdated
+    | VoteCast
+    | SessionEnded
+    | ErrorEvent,
+    Field(discriminator="type"),
+]
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)

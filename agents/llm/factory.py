@@ -1,0 +1,121 @@
+"""Turn a model spec (``openai:<name>``, ``local``, ``scripted``) into a langchain chat model.
+
+A ``ModelPool`` owns what the models need while a session (or a batch) runs: it starts the
+embedded model's server once, on first use, and stops it on exit. Backends are imported
+lazily, so a missing optional package is reported with the spec that needed it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
+
+from agents.llm.local_server import MODEL_ALIAS, LocalModelServer
+from agents.llm.scripted import ScriptedChatModel
+
+LOCAL_LABEL = "local:SmolLM2-135M-Instruct"
+SCRIPTED_LABEL = "scripted (deterministic rehearsal model, not a language model)"
+
+
+class ModelSpecError(ValueError):
+    """A model spec that names no known backend, or one that cannot be used here."""
+
+
+@dataclass(frozen=True)
+class ModelSettings:
+    """Sampling and reliability settings shared by every model of a session."""
+
+    seed: int | None = None
+    temperature: float = 0.7
+    max_tokens: int = 320
+    timeout_seconds: float = 120.0
+    max_retries: int = 2
+    repeat_penalty: float = 1.2
+
+
+@dataclass
+class ModelHandle:
+    model: BaseChatModel
+    label: str
+
+
+def default_spec(environ: dict[str, str] | None = None) -> tuple[str, str]:
+    """The spec to use when none is given, and why."""
+    environ = os.environ if environ is None else environ
+    if environ.get("OPENAI_API_KEY"):
+        return "openai:gpt-4o-mini", "OPENAI_API_KEY is set"
+    return "local", "OPENAI_API_KEY is not set, so the embedded SmolLM2-135M-Instruct model is used"
+
+
+def check_spec(spec: str) -> str:
+    """Return ``spec`` if it is well formed, else raise ModelSpecError."""
+    if spec in ("local", "scripted"):
+        return spec
+    if spec.startswith("openai:") and len(spec) > len("openai:"):
+        return spec
+    raise ModelSpecError(f"unknown model spec '{spec}': use openai:<model name>, local or scripted")
+
+
+@dataclass
+class ModelPool:
+    """Creates chat models from specs; owns the local server. Use ``with ModelPool(...) as pool``."""
+
+    settings: ModelSettings = field(default_factory=ModelSettings)
+    environ: dict[str, str] | None = None
+    _server: LocalModelServer | None = None
+
+    def get(self, spec: str) -> ModelHandle:
+        check_spec(spec)
+        if spec == "scripted":
+            return ModelHandle(ScriptedChatModel(seed=self.settings.seed or 0), SCRIPTED_LABEL)
+        if spec == "local":
+            return ModelHandle(self._local_model(), LOCAL_LABEL)
+        return ModelHandle(self._openai_model(spec.removeprefix("openai:")), spec)
+
+    def _openai_model(self, name: str) -> BaseChatModel:
+        environ = os.environ if self.environ is None else self.environ
+        base_url = environ.get("OPENAI_BASE_URL") or None
+        api_key = environ.get("OPENAI_API_KEY") or ("not-needed" if base_url else None)
+        if api_key is None:
+            raise ModelSpecError(
+                f"model 'openai:{name}' needs OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible server)"
+            )
+        return self._chat_openai(name, base_url, api_key)
+
+    def _local_model(self) -> BaseChatModel:
+        if self._server is None:
+            self._server = LocalModelServer().start()
+        extra = {"repeat_penalty": self.settings.repeat_penalty}
+        return self._chat_openai(MODEL_ALIAS, self._server.base_url, "local", extra_body=extra)
+
+    def _chat_openai(self, name: str, base_url: str | None, api_key: str, **extra) -> BaseChatModel:
+        try:
+            from langchain_openai import ChatOpenAI
+        except ImportError as error:  # pragma: no cover - a base dependency
+            raise ModelSpecError("openai models need langchain-openai: pip install langchain-openai") from error
+        settings = self.settings
+        return ChatOpenAI(
+            model=name,
+            base_url=base_url,
+            api_key=api_key,
+            temperature=settings.temperature,
+            max_tokens=settings.max_tokens,
+            seed=settings.seed,
+            timeout=settings.timeout_seconds,
+            max_retries=settings.max_retries,
+            stream_usage=True,
+            **extra,
+        )
+
+    def close(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+    def __enter__(self) -> ModelPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()

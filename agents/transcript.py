@@ -1,0 +1,186 @@
+"""Transcripts: the versioned record of a session, built from its events and saved safely.
+
+While a session runs, every event (tokens aside) is appended to ``<id>.events.jsonl`` and
+flushed, so a crash loses at most the event being written. At the end (or when the run is
+interrupted) the full transcript is written to ``<id>.json`` through a temporary file and an
+atomic rename, so a reader never sees a half-written file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agents.catalog import Cast
+from agents.draft import Draft
+from agents.events import CHAIR, Event, Outcome, SessionEnded, Token, Usage
+from agents.loading import ConfigError, describe_validation_error, parse_document
+
+SCHEMA_VERSION = 1
+
+
+class ScenarioInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    title: str
+    venue: str
+    date: str
+    chair: str
+    chair_name: str
+    consensus_rule: str
+
+
+class DelegationInfo(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    short_name: str
+    head: str
+    model: str
+
+
+class Transcript(BaseModel):
+    """One session. ``status`` is ``complete`` only when the session reached its end."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    schema_version: Literal[1] = SCHEMA_VERSION
+    session_id: str
+    status: Literal["running", "complete", "interrupted"] = "running"
+    started: str
+    finished: str | None = None
+    scenario: ScenarioInfo
+    chair: DelegationInfo
+    delegations: list[DelegationInfo]
+    settings: dict[str, str | int | float | bool | None] = Field(default_factory=dict)
+    events: list[Event] = Field(default_factory=list)
+    draft: Draft | None = None
+    outcome: Outcome | None = None
+
+    def usage_by_speaker(self) -> dict[str, Usage]:
+        """Tokens per delegation (and the chair), summed over its messages, votes and floor choices."""
+        totals: dict[str, Usage] = {}
+        for event in self.events:
+            usage = getattr(event, "usage", None)
+            if usage is not None:
+                who = CHAIR if event.type == "floor_given" else (event.speaker or CHAIR)
+                totals[who] = totals.get(who, Usage()) + usage
+        return totals
+
+    def total_usage(self) -> Usage:
+        return sum(self.usage_by_speaker().values(), Usage())
+
+
+def new_transcript(cast: Cast, session_id: str, labels: dict[str, str], settings: dict) -> Transcript:
+    """An empty transcript for a session about to start; ``labels`` maps seat to model label."""
+    scenario = cast.scenario
+
+    def info(persona, label: str) -> DelegationInfo:
+        head = f"{persona.head.name}, {persona.head.title}"
+        return DelegationInfo(id=persona.id, name=persona.name, short_name=persona.short_name, head=head, model=label)
+
+    return Transcript(
+        session_id=session_id,
+        started=datetime.now(UTC).isoformat(timespec="seconds"),
+        scenario=ScenarioInfo(
+            id=scenario.id,
+            title=scenario.title,
+            venue=scenario.venue,
+            date=scenario.date,
+            chair=cast.chair.id,
+            chair_name=cast.chair.short_name,
+            consensus_rule=scenario.consensus_rule,
+        ),
+        chair=info(cast.chair, labels.get(CHAIR, "rules")),
+        delegations=[info(persona, labels[pid]) for pid, persona in cast.delegations.items()],
+        settings=settings,
+    )
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+class TranscriptWriter:
+    """Collects a session's events into a Transcript and keeps it safe on disk (if ``folder``)."""
+
+    def __init__(self, transcript: Transcript, folder: Path | None = None):
+        self.transcript = transcript
+        self.folder = folder
+        self._journal = None
+        if folder is not None:
+            folder.mkdir(parents=True, exist_ok=True)
+            self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115
+
+    @property
+    def json_path(self) -> Path:
+        return (self.folder or Path(".")) / f"{self.transcript.session_id}.json"
+
+    @property
+    def journal_path(self) -> Path:
+        return (self.folder or Path(".")) / f"{self.transcript.session_id}.events.jsonl"
+
+    @property
+    def markdown_path(self) -> Path:
+        return (self.folder or Path(".")) / f"{self.transcript.session_id}.md"
+
+    def add(self, event: Event) -> None:
+        if isinstance(event, Token):
+            return
+        self.transcript.events.append(event)
+        if isinstance(event, SessionEnded):
+            self.transcript.draft = event.draft
+            self.transcript.outcome = event.outcome
+            self.transcript.status = "complete"
+        if self._journal is not None:
+            self._journal.write(event.model_dump_json() + "\n")
+            self._journal.flush()
+
+    def finish(self) -> Transcript:
+        """Stamp the end, and write JSON and Markdown (if writing to a folder). Safe to call twice."""
+        from agents.render import transcript_markdown
+
+        if self.transcript.status == "running":
+            self.transcript.status = "interrupted"
+        self.transcript.finished = datetime.now(UTC).isoformat(timespec="seconds")
+        if self.folder is not None:
+            write_atomically(self.json_path, self.transcript.model_dump_json(indent=2))
+            write_atomically(self.markdown_path, transcript_markdown(self.transcript))
+            if self._journal is not None:
+                self._journal.close()
+                self._journal = None
+                self.journal_path.unlink(missing_ok=True)
+        return self.transcript
+
+
+def load_transcript(path: Path | str) -> Transcript:
+    """Read a transcript file; a bad or foreign file raises ConfigError naming what is wrong."""
+    path = Path(path)
+    data = parse_document(path)
+    if not isinstance(data, dict):
+        raise ConfigError(path, ["(top level): expected a transcript object"])
+    version = data.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise ConfigError(path, [f"schema_version: found {version!r}, this Parley reads version {SCHEMA_VERSION}"])
+    try:
+        return Transcript.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(path, describe_validation_error(error)) from None

@@ -1,0 +1,41 @@
+"""Integration: short sessions on the real embedded SmolLM2 model, in-process and over the OpenAI protocol.
+
+These start llama-cpp-python's OpenAI-compatible server on 127.0.0.1. The model's replies are
+weak; what is tested is that the session still completes with a valid transcript.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.events import CHAIR
+from agents.llm.factory import LOCAL_LABEL
+from agents.runner import RunOptions, run_session
+from agents.transcript import load_transcript
+
+pytestmark = pytest.mark.model
+
+
+def assert_complete(transcript, tmp_path, parties):
+    loaded = load_transcript(tmp_path / f"{transcript.session_id}.json")
+    assert loaded.status == "complete" and loaded.outcome is not None
+    spoken = [e for e in loaded.events if e.type == "message" and e.speaker != CHAIR]
+    assert spoken and all(e.model == "smollm2" for e in spoken if e.move and e.move.kind != "yield")
+    assert {e.speaker for e in loaded.events if e.type == "vote_cast"} == set(parties)
+    assert loaded.total_usage().input_tokens > 0
+    return loaded
+
+
+async def test_short_session_on_the_embedded_model(tmp_path):
+    options = RunOptions(scenario="bilateral", model="local", seed=7, max_turns=3, out=tmp_path)
+    transcript = await run_session(options)
+    loaded = assert_complete(transcript, tmp_path, ["usa", "dprk"])
+    assert all(d.model == LOCAL_LABEL for d in loaded.delegations)
+
+
+async def test_short_session_through_the_openai_client_over_http(tmp_path, local_server, monkeypatch):
+    monkeypatch.setenv("OPENAI_BASE_URL", local_server.base_url)
+    options = RunOptions(scenario="bilateral", model="openai:smollm2", seed=7, max_turns=3, out=tmp_path)
+    transcript = await run_session(options)
+    loaded = assert_complete(transcript, tmp_path, ["usa", "dprk"])
+    assert all(d.model == "openai:smollm2" for d in loaded.delegations)
