@@ -77,7 +77,11 @@ def catalog_with(tmp_path: Path, scenario: dict) -> tuple[Catalog, Path]:
     [
         (lambda d: d["parties"].__setitem__(2, "rusia"), "parties[2]", "unknown party 'rusia'"),
         (lambda d: d.update(chair="usa"), "chair", "'usa' is a delegation, not a chair"),
-        (lambda d: d.update(chair="chair-russia", parties=["usa", "dprk"]), "chair", "represents 'russia', which is not a party"),
+        (
+            lambda d: d.update(chair="chair-russia", parties=["usa", "dprk"]),
+            "chair",
+            "represents 'russia', which is not a party",
+        ),
         (lambda d: d.update(parties=["usa", "dprk", "japan"]), "chair", "represents 'prc', which is not a party"),
         (lambda d: d.update(agenda=[]), "agenda", "at least 1 item"),
         (lambda d: d["parties"].append("usa"), "parties[6]", "duplicate id 'usa'"),

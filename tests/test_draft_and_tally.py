@@ -57,7 +57,13 @@ def ballots(rows: dict[str, list[str]]) -> dict[str, list[CastVote]]:
 )
 def test_each_rule_counts_votes_its_own_way(rule, agreed):
     draft = Draft().add("A.", "x", 0, "tabled").add("B.", "x", 0, "tabled").add("C.", "x", 0, "tabled")
-    cast = ballots({"a": ["accept", "accept", "accept"], "b": ["accept", "object", "abstain"], "c": ["accept", "accept", "abstain"]})
+    cast = ballots(
+        {
+            "a": ["accept", "accept", "accept"],
+            "b": ["accept", "object", "abstain"],
+            "c": ["accept", "accept", "abstain"],
+        }
+    )
     outcome = tally(draft, cast, ["a", "b", "c"], rule)
     assert [c.agreed for c in outcome.clauses] == agreed
     assert outcome.consensus == all(agreed)

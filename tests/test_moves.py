@@ -26,7 +26,9 @@ async def take_turn(model, catalog):
 
     cast = catalog.cast("six-party-2003")
     segment = build_programme(cast.scenario)[0]
-    context = TurnContext(cast, cast.delegations["russia"], segment.phase, None, segment.allowed_moves, Draft(), Memory(), 1)
+    context = TurnContext(
+        cast, cast.delegations["russia"], segment.phase, None, segment.allowed_moves, Draft(), Memory(), 1
+    )
     streamed = []
     result = await ModelDelegate("russia", model, "test").take_turn(context, streamed.append)
     return result, "".join(streamed)
@@ -41,7 +43,9 @@ async def test_valid_move_is_taken_as_is(catalog):
 
 
 async def test_broken_json_is_repaired_by_a_second_ask_that_sees_the_error(catalog):
-    model = FunctionChatModel(reply=replies('{"kind": "statement", "text": "half', {"kind": "question", "text": "Why?"}))
+    model = FunctionChatModel(
+        reply=replies('{"kind": "statement", "text": "half', {"kind": "question", "text": "Why?"})
+    )
     result, _ = await take_turn(model, catalog)
     assert result.move.kind == "question" and result.repaired and not result.fallback
     assert len(model.calls) == 2

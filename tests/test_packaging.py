@@ -18,13 +18,24 @@ def test_wheel_carries_the_data_folders_and_finds_them(tmp_path):
     assert build.returncode == 0, build.stderr[-2000:]
     wheel = next(tmp_path.glob("parley-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
-    for expected in ("agents/_data/personas/russia.yaml", "agents/_data/scenarios/six-party-2003.yaml", "agents/_data/prompts/turn.j2"):
+    for expected in (
+        "agents/_data/personas/russia.yaml",
+        "agents/_data/scenarios/six-party-2003.yaml",
+        "agents/_data/prompts/turn.j2",
+    ):
         assert expected in names
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
-    probe = "from agents.paths import data_root; from agents.catalog import Catalog; print(data_root()); print(len(Catalog().personas))"
+    probe = (
+        "from agents.paths import data_root; from agents.catalog import Catalog; "
+        "print(data_root()); print(len(Catalog().personas))"
+    )
     result = subprocess.run(
-        [sys.executable, "-c", probe], capture_output=True, text=True, cwd=tmp_path, env={"PYTHONPATH": str(unpacked), "PATH": ""}
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={"PYTHONPATH": str(unpacked), "PATH": ""},
     )
     assert result.returncode == 0, result.stderr
     root, count = result.stdout.split()

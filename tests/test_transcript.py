@@ -6,8 +6,8 @@ import json
 
 import pytest
 
-from agents.runner import RunOptions, prepare, run_prepared
 from agents.llm.factory import ModelPool
+from agents.runner import RunOptions, prepare, run_prepared
 from agents.transcript import load_transcript, write_atomically
 
 

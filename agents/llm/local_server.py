@@ -73,7 +73,6 @@ class LocalModelServer:
             "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads),
         ]  # fmt: skip
 
-
     def start(self) -> LocalModelServer:
         if importlib.util.find_spec("llama_cpp") is None:
             raise LocalModelError("the 'local' model needs llama-cpp-python[server]")
