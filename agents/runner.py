@@ -63,20 +63,30 @@ class PreparedSession:
     writer: TranscriptWriter
 
 
-def prepare(options: RunOptions, pool: ModelPool, catalog: Catalog | None = None) -> PreparedSession:
-    """Everything but running: validates inputs and builds models before any model is called."""
+def prepare(
+    options: RunOptions,
+    pool: ModelPool,
+    catalog: Catalog | None = None,
+    seats: dict[str, Delegate] | None = None,
+) -> PreparedSession:
+    """Everything but running: validates inputs and builds models before any model is called.
+
+    ``seats`` puts given delegates (a person, say) in those seats; models fill the rest.
+    """
     cast = (catalog or Catalog()).cast(options.scenario)
     default = check_spec(options.model) if options.model else default_spec()[0]
     specs = seat_specs(cast, default, options.model_for)
-    handles = {seat: pool.get(spec) for seat, spec in specs.items()}
+    handles = {seat: pool.get(spec) for seat, spec in specs.items() if seat not in (seats or {})}
     delegates: dict[str, Delegate] = {
-        seat: ModelDelegate(seat, handles[seat].model, handles[seat].label) for seat in cast.delegations
+        seat: ModelDelegate(seat, handle.model, handle.label) for seat, handle in handles.items() if seat != CHAIR
     }
+    delegates.update(seats or {})
     session_id = new_session_id(cast.scenario.id)
     checkpoint = options.out / CHECKPOINT_FILE if options.out else None
     config = SessionConfig(session_id, options.max_turns, options.floor_policy, checkpoint)
     session = Session(cast, delegates, chair_model=handles[CHAIR].model, config=config)
-    labels = {seat: handle.label for seat, handle in handles.items()}
+    labels = {seat: delegate.label for seat, delegate in delegates.items()}
+    labels[CHAIR] = handles[CHAIR].label
     settings = {
         "model": default,
         "seed": options.seed,

@@ -27,7 +27,7 @@ from agents.catalog import Cast
 from agents.delegates.base import Delegate, TurnContext, TurnResult, VoteContext, VoteResult
 from agents.draft import apply_move
 from agents.engine import chair
-from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate
+from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate, with_request
 from agents.engine.programme import Segment, build_programme
 from agents.engine.state import CHECKPOINT_TYPES, SessionState
 from agents.engine.tally import tally
@@ -101,6 +101,15 @@ class Session:
         self.programme: list[Segment] = build_programme(cast.scenario)
         self.policy: FloorPolicy = POLICIES[self.config.floor_policy]()
         self.parties = list(cast.scenario.parties)
+        self._floor_requests: list[str] = []
+
+    def request_floor(self, party: str) -> None:
+        """A delegation asks for the floor between turns (a person's button, say).
+
+        Taken into account at the chair's next decision; ignored if ``party`` is not seated.
+        """
+        if party in self.parties and party not in self._floor_requests:
+            self._floor_requests.append(party)
 
     # -- running -----------------------------------------------------------------------------
 
@@ -153,6 +162,7 @@ class Session:
                     work.outcome = self.count_votes(work)
                     work.segment, work.segment_open = work.segment + 1, False
                     continue
+            self.take_floor_requests(work, segment, emit)
             decision = await self.next_speaker(work, segment)
             if decision is None:
                 work.segment, work.segment_open = work.segment + 1, False
@@ -187,6 +197,15 @@ class Session:
         work.floor = FloorState(pending=rotate(self.parties, work.rotation))
         work.rotation += 1
         work.segment_open = True
+
+    def take_floor_requests(self, work: SessionState, segment: Segment, emit: Callable) -> None:
+        """Move requests made between turns into this pass of the floor."""
+        while self._floor_requests:
+            party = self._floor_requests.pop(0)
+            before = work.floor
+            work.floor = with_request(work.floor, party)
+            if work.floor != before:
+                emit(FloorRequested(phase=segment.kind, turn=work.turn, speaker=party))
 
     async def next_speaker(self, work: SessionState, segment: Segment) -> chair.FloorDecision | None:
         if self.budget_spent(work.turn):
