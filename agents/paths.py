@@ -8,6 +8,7 @@ at another folder holding the three, for users who keep their own.
 from __future__ import annotations
 
 import os
+from functools import cache
 from pathlib import Path
 
 DATA_FOLDERS = ("prompts", "personas", "scenarios")
@@ -20,7 +21,12 @@ def _has_data(folder: Path) -> bool:
 
 def data_root() -> Path:
     """The folder holding ``prompts/``, ``personas/`` and ``scenarios/``."""
-    override = os.environ.get("PARLEY_HOME")
+    return _data_root(os.environ.get("PARLEY_HOME"))
+
+
+@cache
+def _data_root(override: str | None) -> Path:
+    # Cached: every prompt rendered asks, and looking costs a dozen stat calls.
     candidates = [Path(override)] if override else []
     candidates += [_PACKAGE_DIR.parent, _PACKAGE_DIR / "_data"]
     for candidate in candidates:

@@ -18,6 +18,7 @@ def _environment(folder: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=False,
         autoescape=False,
+        auto_reload=False,  # templates are data shipped with the package; don't stat them on every render
     )
 
 

@@ -51,6 +51,11 @@ def transcript_markdown(transcript: Transcript) -> str:
         "",
         f"{scenario.venue}, {scenario.date}. Chair: {scenario.chair_name}.",
         f"Session `{transcript.session_id}` ({transcript.status}).",
+        *(
+            [f"Forked from session `{transcript.parent.session_id}` after turn {transcript.parent.turn}."]
+            if transcript.parent
+            else []
+        ),
         "",
         "| Delegation | Head | Model |",
         "|---|---|---|",

@@ -8,7 +8,8 @@ disk) however the run ends, even when it is interrupted.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import inspect
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,10 +19,14 @@ from agents.delegates.model import ModelDelegate
 from agents.engine import Session, SessionConfig
 from agents.engine.session import new_session_id
 from agents.events import CHAIR, Event
-from agents.llm.factory import ModelPool, ModelSettings, ModelSpecError, check_spec, default_spec
+from agents.llm.factory import ModelHandle, ModelPool, ModelSettings, ModelSpecError, check_spec, default_spec
+from agents.llm.recording import Recorder, RecordingChatModel
+from agents.loading import ConfigError
+from agents.personas import Persona, load_persona
 from agents.transcript import Transcript, TranscriptWriter, new_transcript
 
 CHECKPOINT_FILE = "checkpoints.sqlite"
+EventSink = Callable[[Event], None | Awaitable[None]]
 
 
 @dataclass
@@ -33,6 +38,8 @@ class RunOptions:
     max_turns: int | None = None
     out: Path | None = None
     floor_policy: str = "requests-first"
+    persona_for: dict[str, Path] = field(default_factory=dict)
+    checkpoints: bool = True  # write LangGraph checkpoints to out/checkpoints.sqlite (else keep them in memory)
 
 
 def parse_model_for(pairs: list[str]) -> dict[str, str]:
@@ -57,6 +64,25 @@ def seat_specs(cast: Cast, default: str, overrides: dict[str, str]) -> dict[str,
     return {seat: overrides.get(seat, default) for seat in seats}
 
 
+def load_persona_overrides(persona_for: dict[str, Path]) -> dict[str, Persona]:
+    """``{seat: persona file}`` to personas; a file must describe the seat it is given for."""
+    overrides = {}
+    for seat, path in persona_for.items():
+        persona = load_persona(path)
+        if persona.id != seat:
+            raise ConfigError(Path(path), [f"id: '{persona.id}' is not the seat '{seat}' it is given for"])
+        overrides[seat] = persona
+    return overrides
+
+
+def recorded(handles: dict[str, ModelHandle], recorder: Recorder) -> dict[str, ModelHandle]:
+    """The same handles, each model wrapped to record its calls in ``recorder``."""
+    return {
+        seat: ModelHandle(RecordingChatModel(inner=handle.model, seat=seat, recorder=recorder), handle.label)
+        for seat, handle in handles.items()
+    }
+
+
 @dataclass
 class PreparedSession:
     session: Session
@@ -68,21 +94,31 @@ def prepare(
     pool: ModelPool,
     catalog: Catalog | None = None,
     seats: dict[str, Delegate] | None = None,
+    models: dict[str, ModelHandle] | None = None,
 ) -> PreparedSession:
     """Everything but running: validates inputs and builds models before any model is called.
 
-    ``seats`` puts given delegates (a person, say) in those seats; models fill the rest.
+    ``seats`` puts given delegates (a person, say) in those seats; ``models`` puts given
+    models in those seats (replay and fork do); models from specs fill the rest. Every
+    model's calls are recorded into the transcript.
     """
-    cast = (catalog or Catalog()).cast(options.scenario)
+    cast = (catalog or Catalog()).cast(options.scenario, overrides=load_persona_overrides(options.persona_for))
     default = check_spec(options.model) if options.model else default_spec()[0]
     specs = seat_specs(cast, default, options.model_for)
-    handles = {seat: pool.get(spec) for seat, spec in specs.items() if seat not in (seats or {})}
+    given = models or {}
+    handles = {
+        seat: given.get(seat) or pool.get(spec, seed=options.seed)
+        for seat, spec in specs.items()
+        if seat not in (seats or {})
+    }
+    recorder = Recorder()
+    handles = recorded(handles, recorder)
     delegates: dict[str, Delegate] = {
         seat: ModelDelegate(seat, handle.model, handle.label) for seat, handle in handles.items() if seat != CHAIR
     }
     delegates.update(seats or {})
     session_id = new_session_id(cast.scenario.id)
-    checkpoint = options.out / CHECKPOINT_FILE if options.out else None
+    checkpoint = options.out / CHECKPOINT_FILE if options.out and options.checkpoints else None
     config = SessionConfig(session_id, options.max_turns, options.floor_policy, checkpoint)
     session = Session(cast, delegates, chair_model=handles[CHAIR].model, config=config)
     labels = {seat: delegate.label for seat, delegate in delegates.items()}
@@ -92,17 +128,23 @@ def prepare(
         "seed": options.seed,
         "max_turns": options.max_turns,
         "floor_policy": options.floor_policy,
+        "scenario": options.scenario,
     }
-    writer = TranscriptWriter(new_transcript(cast, session_id, labels, settings), options.out)
+    if options.persona_for:
+        settings["persona_for"] = ",".join(f"{seat}={path}" for seat, path in options.persona_for.items())
+    writer = TranscriptWriter(new_transcript(cast, session_id, labels, settings), options.out, recorder)
     return PreparedSession(session, writer)
 
 
-async def run_prepared(prepared: PreparedSession, on_event: Callable[[Event], None] | None = None) -> Transcript:
+async def run_prepared(prepared: PreparedSession, on_event: EventSink | None = None) -> Transcript:
+    """Run to the end, recording every event; ``on_event`` may be a plain or an async function."""
     try:
         async for event in prepared.session.run():
             prepared.writer.add(event)
             if on_event is not None:
-                on_event(event)
+                shown = on_event(event)
+                if inspect.isawaitable(shown):
+                    await shown
     finally:
         prepared.writer.finish()
     return prepared.writer.transcript

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from agents.catalog import Cast
 from agents.draft import Draft
 from agents.events import CHAIR, Event, Outcome, SessionEnded, Token, Usage
+from agents.llm.recording import ModelCall, Recorder
 from agents.loading import ConfigError, describe_validation_error, parse_document
 
 SCHEMA_VERSION = 1
@@ -46,8 +47,20 @@ class DelegationInfo(BaseModel):
     model: str
 
 
+class ParentRef(BaseModel):
+    """Where a forked session branched off: its parent session and the last turn they share."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    session_id: str
+    turn: int
+
+
 class Transcript(BaseModel):
-    """One session. ``status`` is ``complete`` only when the session reached its end."""
+    """One session. ``status`` is ``complete`` only when the session reached its end.
+
+    ``recording`` holds every model call (see ``agents.llm.recording``); ``parent`` is set on a fork.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
@@ -63,6 +76,8 @@ class Transcript(BaseModel):
     events: list[Event] = Field(default_factory=list)
     draft: Draft | None = None
     outcome: Outcome | None = None
+    parent: ParentRef | None = None
+    recording: list[ModelCall] = Field(default_factory=list)
 
     def usage_by_speaker(self) -> dict[str, Usage]:
         """Tokens per delegation (and the chair), summed over its messages, votes and floor choices."""
@@ -120,11 +135,15 @@ def write_atomically(path: Path, text: str) -> None:
 
 
 class TranscriptWriter:
-    """Collects a session's events into a Transcript and keeps it safe on disk (if ``folder``)."""
+    """Collects a session's events into a Transcript and keeps it safe on disk (if ``folder``).
 
-    def __init__(self, transcript: Transcript, folder: Path | None = None):
+    With a ``recorder``, its model calls are stored in the transcript when it is finished.
+    """
+
+    def __init__(self, transcript: Transcript, folder: Path | None = None, recorder: Recorder | None = None):
         self.transcript = transcript
         self.folder = folder
+        self.recorder = recorder
         self._journal = None
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
@@ -161,6 +180,8 @@ class TranscriptWriter:
         if self.transcript.status == "running":
             self.transcript.status = "interrupted"
         self.transcript.finished = datetime.now(UTC).isoformat(timespec="seconds")
+        if self.recorder is not None:
+            self.transcript.recording = self.recorder.calls
         if self.folder is not None:
             write_atomically(self.json_path, self.transcript.model_dump_json(indent=2))
             write_atomically(self.markdown_path, transcript_markdown(self.transcript))

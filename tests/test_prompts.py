@@ -12,6 +12,8 @@ from agents.engine.programme import build_programme
 from agents.events import Outcome
 from agents.memory import RECENT_TURNS, Memory, TurnRecord
 from agents.prompts import render, template_names
+from agents.review.model import ClauseResult, VoteCell
+from agents.review.scores import JudgeEvidence
 from agents.testing import FunctionChatModel, scripted_session
 
 
@@ -41,6 +43,16 @@ def sample_variables(catalog) -> dict:
         "outcome": Outcome(consensus=True, rule="no_objection"),
         "agreed": [1],
         "blocked": [],
+        "turn": "The chair gives the floor to Russia.",
+        "evidence": JudgeEvidence(
+            consensus=True,
+            rule="no_objection",
+            clauses=[ClauseResult(number=1, text=draft.clauses[0].text, proposed_by="chair-prc", status="agreed")],
+            ballot=[VoteCell(delegation="russia", clause=1, vote="accept", reason="We can live with it.")],
+            draft_moves=["Turn 12: support clause 1"],
+            statements=["Turn 6 (statement): Russia thanks the chair."],
+            grounded=1,
+        ),
     }
 
 

@@ -55,6 +55,12 @@ def run(
         "transcripts"
     ),
     quiet: Annotated[bool, typer.Option(help="print only the outcome and the transcript path")] = False,
+    timeout: Annotated[
+        float, typer.Option(min=0.1, help="seconds before one model call is abandoned (and retried)")
+    ] = 120.0,
+    max_retries: Annotated[
+        int, typer.Option(min=0, help="retries of a failed model call (429, 5xx, timeout, dropped connection)")
+    ] = 2,
 ) -> None:
     """Run one session, streaming it to the terminal, and write its transcript."""
     try:
@@ -62,7 +68,8 @@ def run(
             model, why = default_spec()
             console.print(f"Model: [bold]{model}[/] ({why}).")
         options = RunOptions(scenario, check_spec(model), parse_model_for(model_for or []), seed, max_turns, out)
-        transcript = asyncio.run(_run(options, quiet))
+        settings = ModelSettings(seed=seed, timeout_seconds=timeout, max_retries=max_retries)
+        transcript = asyncio.run(_run(options, quiet, settings))
     except USER_ERRORS as error:
         raise fail(error) from None
     except KeyboardInterrupt:
@@ -78,8 +85,8 @@ def run(
     console.print(f"Transcript: {out / (transcript.session_id + '.json')} (and .md)")
 
 
-async def _run(options: RunOptions, quiet: bool):
-    with ModelPool(ModelSettings(seed=options.seed)) as pool:
+async def _run(options: RunOptions, quiet: bool, settings: ModelSettings):
+    with ModelPool(settings) as pool:
         prepared = prepare(options, pool)
         printer = None if quiet else EventPrinter(prepared.session.cast, console)
         return await run_prepared(prepared, printer)

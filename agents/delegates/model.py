@@ -6,9 +6,11 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
 from agents.delegates.base import TextSink, TurnContext, TurnResult, VoteContext, VoteResult
+from agents.llm.recording import calling_turn
 from agents.llm.structured import ask_structured
 from agents.memory import Memory
 from agents.moves import Ballot, Move
+from agents.personas import Persona
 from agents.prompts import render
 
 
@@ -39,6 +41,21 @@ def recent_turns(memory: Memory, own_seat: str, names: dict[str, str]) -> list[B
     return messages
 
 
+_SYSTEM_PROMPTS: dict[int, tuple[Persona, str]] = {}
+
+
+def system_prompt(persona: Persona) -> str:
+    """The delegation's system prompt. Rendered once per persona: it is the same every turn."""
+    cached = _SYSTEM_PROMPTS.get(id(persona))
+    if cached is not None and cached[0] is persona:  # holding the persona keeps its id from being reused
+        return cached[1]
+    if len(_SYSTEM_PROMPTS) > 256:
+        _SYSTEM_PROMPTS.clear()
+    text = render("delegate_system.j2", persona=persona)
+    _SYSTEM_PROMPTS[id(persona)] = (persona, text)
+    return text
+
+
 def turn_messages(context: TurnContext) -> list[BaseMessage]:
     names = {pid: p.short_name for pid, p in context.cast.delegations.items()}
     turn = render(
@@ -50,7 +67,7 @@ def turn_messages(context: TurnContext) -> list[BaseMessage]:
         allowed_moves=list(context.allowed_moves),
     )
     return [
-        SystemMessage(content=render("delegate_system.j2", persona=context.persona)),
+        SystemMessage(content=system_prompt(context.persona)),
         HumanMessage(content=briefing(context, context.agenda_item)),
         *recent_turns(context.memory, context.persona.id, names),
         HumanMessage(content=turn),
@@ -60,7 +77,7 @@ def turn_messages(context: TurnContext) -> list[BaseMessage]:
 def vote_messages(context: VoteContext) -> list[BaseMessage]:
     names = {pid: p.short_name for pid, p in context.cast.delegations.items()}
     return [
-        SystemMessage(content=render("delegate_system.j2", persona=context.persona)),
+        SystemMessage(content=system_prompt(context.persona)),
         HumanMessage(content=briefing(context)),
         *recent_turns(context.memory, context.persona.id, names),
         HumanMessage(content=render("vote.j2", draft=context.draft)),
@@ -76,7 +93,8 @@ class ModelDelegate:
         self.label = label
 
     async def take_turn(self, context: TurnContext, on_text: TextSink) -> TurnResult:
-        reply = await ask_structured(self.model, turn_messages(context), Move, on_text)
+        with calling_turn(context.turn):
+            reply = await ask_structured(self.model, turn_messages(context), Move, on_text)
         if reply.value is not None:
             return TurnResult(reply.value, reply.model, reply.usage, repaired=reply.repaired)
         move = Move(kind="statement", text=reply.text or "")
@@ -84,6 +102,7 @@ class ModelDelegate:
         return TurnResult(move, reply.model, reply.usage, fallback=True, note=note)
 
     async def vote(self, context: VoteContext) -> VoteResult:
-        reply = await ask_structured(self.model, vote_messages(context), Ballot, text_field="reason")
+        with calling_turn(context.turn):
+            reply = await ask_structured(self.model, vote_messages(context), Ballot, text_field="reason")
         note = None if reply.value is not None else f"ballot did not parse ({reply.error})"
         return VoteResult(reply.value, reply.model, reply.usage, note)

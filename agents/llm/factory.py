@@ -8,12 +8,16 @@ lazily, so a missing optional package is reported with the spec that needed it.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from langchain_core.language_models import BaseChatModel
 
 from agents.llm.local_server import MODEL_ALIAS, LocalModelServer
 from agents.llm.scripted import ScriptedChatModel
+
+if TYPE_CHECKING:
+    from agents.llm.limits import CallLimits
 
 LOCAL_LABEL = "local:SmolLM2-135M-Instruct"
 SCRIPTED_LABEL = "scripted (deterministic rehearsal model, not a language model)"
@@ -33,6 +37,8 @@ class ModelSettings:
     timeout_seconds: float = 120.0
     max_retries: int = 2
     repeat_penalty: float = 1.2
+    requests_per_second: float | None = None  # shared by every openai: model of the pool
+    max_concurrent_calls: int | None = None  # likewise: calls in flight at once
 
 
 @dataclass
@@ -65,16 +71,28 @@ class ModelPool:
     settings: ModelSettings = field(default_factory=ModelSettings)
     environ: dict[str, str] | None = None
     _server: LocalModelServer | None = None
+    _limits: CallLimits | None = None
 
-    def get(self, spec: str) -> ModelHandle:
+    def get(self, spec: str, seed: int | None = None) -> ModelHandle:
+        """A model for ``spec``; ``seed`` (else the pool's) seeds its sampling."""
         check_spec(spec)
+        settings = self.settings if seed is None else replace(self.settings, seed=seed)
         if spec == "scripted":
-            return ModelHandle(ScriptedChatModel(seed=self.settings.seed or 0), SCRIPTED_LABEL)
+            return ModelHandle(ScriptedChatModel(seed=settings.seed or 0), SCRIPTED_LABEL)
         if spec == "local":
-            return ModelHandle(self._local_model(), LOCAL_LABEL)
-        return ModelHandle(self._openai_model(spec.removeprefix("openai:")), spec)
+            return ModelHandle(self._local_model(settings), LOCAL_LABEL)
+        return ModelHandle(self._openai_model(spec.removeprefix("openai:"), settings), spec)
 
-    def _openai_model(self, name: str) -> BaseChatModel:
+    @property
+    def limits(self) -> CallLimits:
+        """The rate limiter and concurrency cap every remote model of this pool shares."""
+        if self._limits is None:
+            from agents.llm.limits import CallLimits
+
+            self._limits = CallLimits.create(self.settings.requests_per_second, self.settings.max_concurrent_calls)
+        return self._limits
+
+    def _openai_model(self, name: str, settings: ModelSettings) -> BaseChatModel:
         environ = os.environ if self.environ is None else self.environ
         base_url = environ.get("OPENAI_BASE_URL") or None
         api_key = environ.get("OPENAI_API_KEY") or ("not-needed" if base_url else None)
@@ -82,21 +100,25 @@ class ModelPool:
             raise ModelSpecError(
                 f"model 'openai:{name}' needs OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible server)"
             )
-        return self._chat_openai(name, base_url, api_key)
+        limits = self.limits
+        return self._chat_openai(
+            name, base_url, api_key, settings, rate_limiter=limits.rate_limiter, call_slots=limits.slots
+        )
 
-    def _local_model(self) -> BaseChatModel:
+    def _local_model(self, settings: ModelSettings) -> BaseChatModel:
         if self._server is None:
             self._server = LocalModelServer().start()
-        extra = {"repeat_penalty": self.settings.repeat_penalty}
-        return self._chat_openai(MODEL_ALIAS, self._server.base_url, "local", extra_body=extra)
+        extra = {"repeat_penalty": settings.repeat_penalty}
+        return self._chat_openai(MODEL_ALIAS, self._server.base_url, "local", settings, extra_body=extra)
 
-    def _chat_openai(self, name: str, base_url: str | None, api_key: str, **extra) -> BaseChatModel:
+    def _chat_openai(
+        self, name: str, base_url: str | None, api_key: str, settings: ModelSettings, **extra
+    ) -> BaseChatModel:
         try:
-            from langchain_openai import ChatOpenAI
+            from agents.llm.limits import CappedChatOpenAI
         except ImportError as error:  # pragma: no cover - a base dependency
             raise ModelSpecError("openai models need langchain-openai: pip install langchain-openai") from error
-        settings = self.settings
-        return ChatOpenAI(
+        return CappedChatOpenAI(
             model=name,
             base_url=base_url,
             api_key=api_key,

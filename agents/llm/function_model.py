@@ -19,7 +19,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.messages.utils import count_tokens_approximately
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
-from pydantic import Field
+from pydantic import Field, PrivateAttr
 
 Reply = Callable[[list[BaseMessage], str | None], "dict[str, Any] | str"]
 CHUNK_CHARS = 24
@@ -32,10 +32,12 @@ def _no_reply(messages: list[BaseMessage], tool: str | None) -> dict[str, Any]:
 class FunctionChatModel(BaseChatModel):
     """Replies computed by ``reply(messages, tool_name)``; prompts recorded in ``calls``."""
 
-    reply: Reply = Field(default=_no_reply, exclude=True)
+    reply: Reply = Field(default=_no_reply, exclude=True, repr=False)
     model_name: str = "function"
     tool_name: str | None = None
-    calls: list[list[BaseMessage]] = Field(default_factory=list, exclude=True)
+    calls: list[list[BaseMessage]] = Field(default_factory=list, exclude=True, repr=False)
+    chunk_chars: int = Field(default=CHUNK_CHARS, description="characters of arguments per streamed chunk")
+    _copies: dict[str | None, FunctionChatModel] = PrivateAttr(default_factory=dict)
 
     @property
     def _llm_type(self) -> str:
@@ -44,8 +46,11 @@ class FunctionChatModel(BaseChatModel):
     def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None, **kwargs: Any):  # type: ignore[override]
         first = tools[0] if tools else None
         name = getattr(first, "__name__", None) or (first or {}).get("name")
-        bound = self.model_copy(update={"tool_name": name})
-        bound.calls = self.calls  # copies share one record of prompts
+        bound = self._copies.get(name)
+        if bound is None:  # one copy per tool, reused: langchain caches its serialised form per instance
+            bound = self.model_copy(update={"tool_name": name})
+            bound.calls = self.calls  # copies share one record of prompts
+            self._copies[name] = bound
         return bound
 
     def reply_text(self, messages: list[BaseMessage]) -> str:
@@ -62,7 +67,8 @@ class FunctionChatModel(BaseChatModel):
         self.calls.append(list(messages))
         arguments = self.reply_text(messages)
         call_id = "call_" + hashlib.sha1(arguments.encode()).hexdigest()[:12]
-        pieces = [arguments[i : i + CHUNK_CHARS] for i in range(0, len(arguments), CHUNK_CHARS)] or [""]
+        size = self.chunk_chars
+        pieces = [arguments[i : i + size] for i in range(0, len(arguments), size)] or [""]
         for index, piece in enumerate(pieces):
             first, last = index == 0, index == len(pieces) - 1
             part = {

@@ -15,6 +15,7 @@ import json
 from langchain_core.messages import BaseMessage
 
 from agents.llm.function_model import FunctionChatModel
+from agents.llm.scripted_judge import judge_reply
 from agents.llm.scripted_moves import PromptFacts, ballot_for, floor_choice_for, move_for
 
 SCRIPTED_MODEL_NAME = "scripted"
@@ -31,10 +32,15 @@ class ScriptedChatModel(FunctionChatModel):
         return "parley-scripted"
 
     def reply_text(self, messages: list[BaseMessage]) -> str:
+        if self.tool_name == "DelegationScore":  # the review's judge: scores by rule, from the prompt
+            return json.dumps(judge_reply(messages))
         facts = PromptFacts.read(messages)
         digest = hashlib.sha256(f"{self.seed}\n{facts.fingerprint}".encode()).digest()
         if self.tool_name == "Ballot":
             return json.dumps(ballot_for(facts, digest))
         if self.tool_name == "FloorChoice":
             return json.dumps(floor_choice_for(facts, digest))
+        if self.tool_name == "Advice":
+            salted = [hashlib.sha256(digest + bytes([i])).digest() for i in range(3)]
+            return json.dumps({"suggestions": [move_for(facts, d) for d in salted]})
         return json.dumps(move_for(facts, digest))

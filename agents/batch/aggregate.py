@@ -1,0 +1,138 @@
+"""Sum up a batch: one CSV row per session, and the figures across sessions.
+
+Consensus rate with a 95% Wilson score interval (sound for small batches and for rates
+near 0 or 1), clauses agreed, turns and tokens per session, and each delegation's votes
+(accept, object, abstain) over every clause of every session.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import statistics
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from agents.batch.manifest import BatchManifest, finished
+from agents.events import CHAIR
+from agents.transcript import Transcript, load_transcript, write_atomically
+
+CSV_FILE = "aggregate.csv"
+Z_95 = 1.959963984540054
+
+
+@dataclass
+class SessionRow:
+    """One session's figures: a row of the CSV."""
+
+    index: int
+    seed: int
+    session_id: str
+    status: str
+    consensus: bool
+    clauses_agreed: int
+    clauses_total: int
+    turns: int
+    tokens_in: int
+    tokens_out: int
+    tokens_estimated: bool
+
+
+@dataclass
+class BatchSummary:
+    """The batch's figures across its complete sessions."""
+
+    sessions: int
+    consensus: int
+    consensus_rate: float
+    consensus_interval: tuple[float, float]
+    mean_clauses_agreed: float
+    mean_clauses_total: float
+    mean_turns: float
+    mean_tokens_in: float
+    mean_tokens_out: float
+    votes: dict[str, Counter] = field(default_factory=dict)
+
+
+def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
+    """The Wilson score interval for a proportion; (0, 1) when there are no trials."""
+    if trials == 0:
+        return 0.0, 1.0
+    p = successes / trials
+    denominator = 1 + z * z / trials
+    centre = (p + z * z / (2 * trials)) / denominator
+    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def session_row(index: int, seed: int, transcript: Transcript) -> SessionRow:
+    outcome = transcript.outcome
+    clauses = outcome.clauses if outcome else []
+    usage = transcript.total_usage()
+    return SessionRow(
+        index=index,
+        seed=seed,
+        session_id=transcript.session_id,
+        status=transcript.status,
+        consensus=bool(outcome and outcome.consensus),
+        clauses_agreed=sum(1 for clause in clauses if clause.agreed),
+        clauses_total=len(clauses),
+        turns=sum(1 for e in transcript.events if e.type == "message" and e.speaker != CHAIR),
+        tokens_in=usage.input_tokens,
+        tokens_out=usage.output_tokens,
+        tokens_estimated=usage.estimated,
+    )
+
+
+def load_sessions(folder: Path, manifest: BatchManifest, n: int | None = None) -> list[tuple[SessionRow, Transcript]]:
+    """Every complete session of the batch (the first ``n`` indexes, if given), in index order."""
+    loaded = []
+    for index in sorted(manifest.sessions):
+        entry = manifest.sessions[index]
+        if (n is None or index < n) and finished(folder, entry):
+            transcript = load_transcript(folder / f"{entry.session_id}.json")
+            loaded.append((session_row(index, entry.seed, transcript), transcript))
+    return loaded
+
+
+def vote_patterns(transcripts: list[Transcript]) -> dict[str, Counter]:
+    """Per delegation, how many clause votes it cast as accept, object and abstain."""
+    patterns: dict[str, Counter] = {}
+    for transcript in transcripts:
+        for party, votes in (transcript.outcome.votes if transcript.outcome else {}).items():
+            counts = patterns.setdefault(party, Counter(accept=0, object=0, abstain=0))
+            counts.update(vote.vote for vote in votes)
+    return patterns
+
+
+def summarise(sessions: list[tuple[SessionRow, Transcript]]) -> BatchSummary:
+    rows = [row for row, _ in sessions]
+
+    def mean(values: list[int]) -> float:
+        return statistics.fmean(values) if values else 0.0
+
+    agreed = sum(row.consensus for row in rows)
+    return BatchSummary(
+        sessions=len(rows),
+        consensus=agreed,
+        consensus_rate=agreed / len(rows) if rows else 0.0,
+        consensus_interval=wilson_interval(agreed, len(rows)),
+        mean_clauses_agreed=mean([row.clauses_agreed for row in rows]),
+        mean_clauses_total=mean([row.clauses_total for row in rows]),
+        mean_turns=mean([row.turns for row in rows]),
+        mean_tokens_in=mean([row.tokens_in for row in rows]),
+        mean_tokens_out=mean([row.tokens_out for row in rows]),
+        votes=vote_patterns([transcript for _, transcript in sessions]),
+    )
+
+
+def write_csv(rows: list[SessionRow], path: Path) -> None:
+    """One row per session, with a header; written through a temporary file."""
+    text = io.StringIO()
+    writer = csv.DictWriter(text, fieldnames=list(SessionRow.__dataclass_fields__), lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow(asdict(row))
+    write_atomically(path, text.getvalue())

@@ -1,0 +1,106 @@
+"""The batch manifest, ``DIR/batch.json``: which session ran for which index and seed, and how far it got.
+
+It is rewritten atomically whenever an entry changes, so that a batch killed at any moment
+leaves a readable manifest. A session's entry gets its session id before the session
+starts; a session counts as finished when its transcript (``DIR/<session_id>.json``) says
+``complete``, whatever the manifest last recorded, since the transcript is written first.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from agents.loading import ConfigError, describe_validation_error
+from agents.transcript import load_transcript, write_atomically
+
+MANIFEST_FILE = "batch.json"
+EntryStatus = Literal["pending", "running", "complete", "interrupted", "failed"]
+
+
+class BatchMismatch(ValueError):
+    """The folder holds a batch run with other settings: resuming it with these would mix them."""
+
+
+class BatchConfig(BaseModel):
+    """What makes two runs the same batch (the number of sessions may grow)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    scenario: str
+    model: str
+    model_for: dict[str, str] = Field(default_factory=dict)
+    seed_base: int = 0
+    max_turns: int | None = None
+    floor_policy: str = "requests-first"
+
+
+class BatchEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    index: int
+    seed: int
+    session_id: str | None = None
+    status: EntryStatus = "pending"
+    error: str | None = None
+
+
+class BatchManifest(BaseModel):
+    """The batch's settings and one entry per session index."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    version: Literal[1] = 1
+    config: BatchConfig
+    sessions: dict[int, BatchEntry] = Field(default_factory=dict)
+
+    def entry(self, index: int) -> BatchEntry:
+        """The entry for ``index``, created (pending, seed ``seed_base + index``) if new."""
+        if index not in self.sessions:
+            self.sessions[index] = BatchEntry(index=index, seed=self.config.seed_base + index)
+        return self.sessions[index]
+
+    def save(self, folder: Path) -> None:
+        write_atomically(folder / MANIFEST_FILE, self.model_dump_json(indent=2))
+
+
+def load_manifest(folder: Path) -> BatchManifest | None:
+    """The manifest in ``folder``, or None if there is none yet."""
+    path = folder / MANIFEST_FILE
+    if not path.exists():
+        return None
+    try:
+        return BatchManifest.model_validate(json.loads(path.read_text(encoding="utf-8")))
+    except (json.JSONDecodeError, ValidationError) as error:
+        problems = describe_validation_error(error) if isinstance(error, ValidationError) else [str(error)]
+        raise ConfigError(path, problems) from None
+
+
+def open_manifest(folder: Path, config: BatchConfig) -> BatchManifest:
+    """The folder's manifest for this batch (a new one if none); refuses a batch with other settings."""
+    manifest = load_manifest(folder)
+    if manifest is None:
+        return BatchManifest(config=config)
+    if manifest.config != config:
+        theirs, ours = manifest.config.model_dump(), config.model_dump()
+        changed = ", ".join(
+            f"{key} ({theirs[key]!r} there, {ours[key]!r} now)" for key in ours if theirs[key] != ours[key]
+        )
+        raise BatchMismatch(f"{folder / MANIFEST_FILE} is a batch with other settings: {changed}; use another --out")
+    return manifest
+
+
+def finished(folder: Path, entry: BatchEntry) -> bool:
+    """Whether the entry's session has a complete transcript in ``folder``."""
+    if entry.session_id is None:
+        return False
+    path = folder / f"{entry.session_id}.json"
+    if not path.exists():
+        return False
+    try:
+        return load_transcript(path).status == "complete"
+    except ConfigError:
+        return False

@@ -1,0 +1,174 @@
+"""Run ``n`` sessions of one scenario concurrently on one event loop, resumably.
+
+Session ``i`` uses seed ``seed_base + i``. At most ``concurrency`` sessions run at once
+(an ``asyncio.Semaphore``); all share one ``ModelPool``, so the embedded model's server
+starts once and remote calls share one rate limiter and cap. Each session writes its
+transcript to the batch folder as ``parley run`` does (its checkpoints stay in memory).
+Run again with the same settings, a batch skips every session whose transcript is
+complete and runs the rest (a session that was cut off is run afresh, under a new session
+id; its partial files are removed).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from agents.batch.manifest import BatchConfig, BatchEntry, BatchManifest, finished, open_manifest
+from agents.catalog import Cast, Catalog
+from agents.events import Event
+from agents.llm.factory import ModelHandle, ModelPool
+from agents.runner import RunOptions, prepare, run_prepared, seat_specs
+
+ModelFactory = Callable[[int], dict[str, ModelHandle]]
+
+
+@dataclass
+class BatchOptions:
+    """A batch: ``n`` sessions of ``scenario`` written to ``out``."""
+
+    scenario: str
+    n: int
+    out: Path
+    model: str = "scripted"
+    model_for: dict[str, str] = field(default_factory=dict)
+    concurrency: int = 4
+    seed_base: int = 0
+    max_turns: int | None = None
+    floor_policy: str = "requests-first"
+
+    def config(self) -> BatchConfig:
+        return BatchConfig(
+            scenario=self.scenario,
+            model=self.model,
+            model_for=self.model_for,
+            seed_base=self.seed_base,
+            max_turns=self.max_turns,
+            floor_policy=self.floor_policy,
+        )
+
+    def run_options(self, seed: int) -> RunOptions:
+        # No SQLite checkpoints: sessions opening one database at once collide ("database is
+        # locked" while the saver sets it up), and nothing here needs them: a batch resumes
+        # by re-running unfinished sessions, and forks start from the recording.
+        return RunOptions(
+            self.scenario, self.model, dict(self.model_for), seed, self.max_turns, self.out, self.floor_policy,
+            checkpoints=False,
+        )  # fmt: skip
+
+
+class BatchProgress(Protocol):
+    """What a batch reports as it goes (the CLI draws a progress bar from it)."""
+
+    def begin(self, total: int, already_done: int) -> None: ...
+
+    def event(self, index: int, event: Event) -> None: ...
+
+    def end(self, index: int, entry: BatchEntry) -> None: ...
+
+
+@dataclass
+class BatchResult:
+    """The manifest after the run, and which indexes ran, were skipped as done, or failed."""
+
+    manifest: BatchManifest
+    ran: list[int] = field(default_factory=list)
+    skipped: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)
+
+
+async def run_batch(
+    options: BatchOptions,
+    pool: ModelPool,
+    progress: BatchProgress | None = None,
+    catalog: Catalog | None = None,
+    models: ModelFactory | None = None,
+) -> BatchResult:
+    """Run the sessions of the batch that are not finished yet; see the module docstring.
+
+    ``models``, if given, makes each session's models (``{seat: ModelHandle}``) from its
+    index, in place of the specs: for tests and benchmarks with fake models.
+    """
+    catalog = catalog or Catalog()
+    sessions_catalog = _CastOnce(catalog, check_inputs(options, pool, catalog))
+    options.out.mkdir(parents=True, exist_ok=True)
+    manifest = open_manifest(options.out, options.config())
+    result = BatchResult(manifest)
+    for index in range(options.n):
+        entry = manifest.entry(index)
+        if finished(options.out, entry):
+            entry.status = "complete"
+            result.skipped.append(index)
+        else:
+            result.ran.append(index)
+    manifest.save(options.out)
+    if progress is not None:
+        progress.begin(options.n, len(result.skipped))
+    slots = asyncio.Semaphore(max(1, options.concurrency))
+    runs = [_run_one(options, manifest, index, pool, sessions_catalog, slots, progress, models) for index in result.ran]
+    for entry in await asyncio.gather(*runs):
+        if entry.status != "complete":
+            result.failed.append(entry.index)
+    return result
+
+
+def check_inputs(options: BatchOptions, pool: ModelPool, catalog: Catalog) -> Cast:
+    """Refuse a bad scenario, seat or model spec before any session starts; the scenario's cast."""
+    cast = catalog.cast(options.scenario)
+    for spec in set(seat_specs(cast, options.model, options.model_for).values()):
+        pool.get(spec)  # raises ModelSpecError for a missing key; starts the local server once
+    return cast
+
+
+class _CastOnce:
+    """A catalog that hands every session the same cast, read once (sessions start at once: don't parse 32 times)."""
+
+    def __init__(self, catalog: Catalog, cast: Cast):
+        self.catalog, self._cast = catalog, cast
+
+    def cast(self, name: str, overrides: dict | None = None) -> Cast:
+        return self.catalog.cast(name, overrides) if overrides else self._cast
+
+
+async def _run_one(
+    options: BatchOptions,
+    manifest: BatchManifest,
+    index: int,
+    pool: ModelPool,
+    catalog: _CastOnce,
+    slots: asyncio.Semaphore,
+    progress: BatchProgress | None,
+    models: ModelFactory | None,
+) -> BatchEntry:
+    async with slots:
+        entry = manifest.entry(index)
+        discard_partial(options.out, entry)
+        session_models = models(index) if models else None
+        prepared = prepare(options.run_options(entry.seed), pool, catalog, models=session_models)  # type: ignore[arg-type]
+        entry.session_id, entry.status, entry.error = prepared.writer.transcript.session_id, "running", None
+        manifest.save(options.out)
+        on_event = None if progress is None else (lambda event: progress.event(index, event))
+        try:
+            transcript = await run_prepared(prepared, on_event)
+            entry.status = "complete" if transcript.status == "complete" else "interrupted"
+        except asyncio.CancelledError:
+            entry.status = "interrupted"
+            manifest.save(options.out)
+            raise
+        except Exception as error:  # one broken session must not sink the batch
+            entry.status, entry.error = "failed", f"{type(error).__name__}: {error}"
+        manifest.save(options.out)
+        if progress is not None:
+            progress.end(index, entry)
+        return entry
+
+
+def discard_partial(folder: Path, entry: BatchEntry) -> None:
+    """Remove what an earlier, unfinished attempt at this entry left behind."""
+    if entry.session_id is None:
+        return
+    for suffix in (".events.jsonl", ".json", ".md"):
+        (folder / f"{entry.session_id}{suffix}").unlink(missing_ok=True)

@@ -1,0 +1,5 @@
+"""``python -m agents.cli`` is ``parley``."""
+
+from agents.cli import entry
+
+entry()

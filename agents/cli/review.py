@@ -1,0 +1,86 @@
+"""``parley review`` and ``parley compare``: what happened in a session, and how two sessions differ."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agents.cli.commands import USER_ERRORS, app, console, errors, fail
+from agents.llm.factory import ModelPool
+from agents.review.build import JUDGE_SETTINGS, review_transcript
+from agents.review.compare import Comparison, compare_reviews
+from agents.review.model import Review
+from agents.review.prices import PriceTable, load_prices
+from agents.review.report_html import comparison_html, review_html, write_html
+from agents.review.terminal import print_comparison, print_review
+from agents.transcript import load_transcript
+
+JudgeOption = Annotated[
+    str | None,
+    typer.Option(help="model spec of the judge that scores the delegations (default: the session's model; 'none')"),
+]
+PricesOption = Annotated[
+    Path | None, typer.Option(help="JSON or YAML file: model label prefix -> {input, output} dollars per 1M tokens")
+]
+HtmlOption = Annotated[Path | None, typer.Option(help="write a self-contained HTML report here")]
+JsonOption = Annotated[bool, typer.Option("--json", help="print the computed result as JSON instead of tables")]
+
+
+async def _reviews(paths: list[Path], judge: str | None, prices: PriceTable) -> list[Review]:
+    transcripts = [load_transcript(path) for path in paths]  # all checked before any model is called
+    with ModelPool(JUDGE_SETTINGS) as pool:
+        return [await review_transcript(t, pool, judge, prices) for t in transcripts]
+
+
+def _load(paths: list[Path], judge: str | None, prices: Path | None) -> list[Review]:
+    try:
+        return asyncio.run(_reviews(paths, judge, load_prices(prices)))
+    except USER_ERRORS as error:
+        raise fail(error) from None
+
+
+def _write(path: Path | None, html: str, quiet: bool) -> None:
+    if path is None:
+        return
+    write_html(path, html)
+    # With --json, stdout carries only the JSON.
+    (errors if quiet else console).print(f"Report: {path}")
+
+
+@app.command()
+def review(
+    transcript: Annotated[Path, typer.Argument(help="a transcript JSON file written by `parley run` or the web app")],
+    html: HtmlOption = None,
+    json_output: JsonOption = False,
+    judge: JudgeOption = None,
+    prices: PricesOption = None,
+) -> None:
+    """Review a session: outcome, timeline, speaking share, moves, draft evolution, votes, cost and scores."""
+    (result,) = _load([transcript], judge, prices)
+    if json_output:
+        typer.echo(result.model_dump_json(indent=2))
+    else:
+        print_review(result, console)
+    _write(html, review_html(result) if html else "", json_output)
+
+
+@app.command()
+def compare(
+    a: Annotated[Path, typer.Argument(help="the first transcript (A)")],
+    b: Annotated[Path, typer.Argument(help="the second transcript (B)")],
+    html: HtmlOption = None,
+    json_output: JsonOption = False,
+    judge: JudgeOption = None,
+    prices: PricesOption = None,
+) -> None:
+    """Compare two sessions side by side: outcome, clause texts, votes, speaking share and scores."""
+    first, second = _load([a, b], judge, prices)
+    comparison: Comparison = compare_reviews(first, second)
+    if json_output:
+        typer.echo(comparison.model_dump_json(indent=2))
+    else:
+        print_comparison(comparison, console)
+    _write(html, comparison_html(comparison) if html else "", json_output)

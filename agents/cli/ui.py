@@ -1,0 +1,64 @@
+"""``parley ui``: start the Chainlit web app on this machine."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agents.cli.commands import app, console, fail
+from agents.llm.factory import ModelSpecError, check_spec, default_spec
+from agents.paths import data_root
+
+
+def ui_environment(models: list[str], db: Path, out: Path) -> dict[str, str]:
+    """The environment the Chainlit server runs with."""
+    env = dict(os.environ)
+    # With CI set, `chainlit run` overwrites OPENAI_API_KEY; Parley's server is no CI job.
+    env.pop("CI", None)
+    env["PARLEY_UI_MODELS"] = ",".join(models)
+    env["PARLEY_UI_DB"] = str(db.resolve())
+    env["PARLEY_UI_OUT"] = str(out.resolve())
+    return env
+
+
+@app.command()
+def ui(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    model: Annotated[
+        list[str] | None, typer.Option(help="model spec for the AI seats; repeat to offer a choice")
+    ] = None,
+    db: Annotated[Path, typer.Option(help="SQLite file for past sessions (created if missing)")] = Path(
+        ".parley/ui.sqlite"
+    ),
+    out: Annotated[Path, typer.Option(help="folder for the transcripts of web sessions")] = Path("transcripts"),
+) -> None:
+    """Start the web app: join a session as any delegation, or watch one."""
+    try:
+        models = [check_spec(spec) for spec in model] if model else [default_spec()[0]]
+    except ModelSpecError as error:
+        raise fail(error) from None
+    if not model:
+        console.print(f"Model: [bold]{models[0]}[/] ({default_spec()[1]}).")
+    root = data_root()
+    command = [
+        sys.executable,
+        "-m",
+        "chainlit",
+        "run",
+        str(root / "app.py"),
+        "--headless",
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    console.print(f"Parley web app on http://{host}:{port} (Ctrl-C to stop)")
+    environment = ui_environment(models, db, out)
+    os.chdir(root)
+    # Become the server (no child process): signals to `parley ui` reach Chainlit itself.
+    os.execve(sys.executable, command, environment)

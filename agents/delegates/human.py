@@ -1,0 +1,79 @@
+"""A seat held by a person. The engine sees the same interface as for a model.
+
+How the person is asked (a web page, a terminal) is a ``Prompter``'s business; this class
+adds the rules every front end shares: a time limit after which the delegation yields (or
+abstains), and clean text.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import unicodedata
+from typing import Protocol
+
+from agents.delegates.base import TextSink, TurnContext, TurnResult, VoteContext, VoteResult
+from agents.moves import Ballot, Move
+
+MAX_TEXT_CHARS = 4000
+PERSON_LABEL = "person"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+class InputRejected(ValueError):
+    """A person's text that cannot be used as it is; the message says why."""
+
+
+def clean_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """Normalise a person's text: drop control characters, trim; refuse empty or over-long text."""
+    text = _CONTROL.sub("", unicodedata.normalize("NFC", text or "")).strip()
+    if not text:
+        raise InputRejected("The text is empty.")
+    if len(text) > limit:
+        raise InputRejected(f"The text is {len(text)} characters long; the limit is {limit}.")
+    return text
+
+
+class Prompter(Protocol):
+    """Asks the person; returns None if they did not answer."""
+
+    async def ask_move(self, context: TurnContext) -> Move | None: ...
+
+    async def ask_ballot(self, context: VoteContext) -> Ballot | None: ...
+
+    async def tell(self, text: str) -> None: ...
+
+
+class HumanDelegate:
+    """A delegation played by a person through ``prompter``, with ``timeout_seconds`` per answer."""
+
+    def __init__(
+        self, seat: str, prompter: Prompter, timeout_seconds: float, label: str = PERSON_LABEL, grace_seconds: float = 5
+    ):
+        self.seat = seat
+        self.prompter = prompter
+        self.timeout_seconds = timeout_seconds
+        self.label = label
+        self.grace_seconds = grace_seconds
+
+    async def _within_time(self, asking) -> object | None:
+        """The prompter's answer; None if it gave none, or hung past the limit (plus a grace period)."""
+        try:
+            return await asyncio.wait_for(asking, timeout=self.timeout_seconds + self.grace_seconds)
+        except TimeoutError:
+            return None
+
+    async def take_turn(self, context: TurnContext, on_text: TextSink) -> TurnResult:
+        move = await self._within_time(self.prompter.ask_move(context))
+        if move is None:
+            note = f"no answer within {self.timeout_seconds:.0f} s: {context.persona.short_name} yields"
+            await self.prompter.tell(f"Time is up: your delegation yields the floor ({self.timeout_seconds:.0f} s).")
+            return TurnResult(Move(kind="yield"), self.label, note=note)
+        return TurnResult(move, self.label)
+
+    async def vote(self, context: VoteContext) -> VoteResult:
+        ballot = await self._within_time(self.prompter.ask_ballot(context))
+        if ballot is None:
+            await self.prompter.tell("Time is up: clauses you did not mark count as abstentions.")
+            return VoteResult(None, self.label, note=f"no ballot within {self.timeout_seconds:.0f} s")
+        return VoteResult(ballot, self.label)

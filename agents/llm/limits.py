@@ -1,0 +1,58 @@
+"""One rate limiter and one cap on concurrent calls, shared by every remote model of a pool.
+
+A batch runs many sessions at once; without a shared limit each session's models would
+hit the API on their own. ``CallLimits`` holds langchain's ``InMemoryRateLimiter`` (requests
+per second, checked before each call) and a semaphore that ``CappedChatOpenAI`` holds for
+the whole of each call, streaming included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+from typing import Any
+
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
+from langchain_core.rate_limiters import InMemoryRateLimiter
+from langchain_openai import ChatOpenAI
+from pydantic import Field
+
+
+@dataclass
+class CallLimits:
+    """What the remote models of one pool share. Either part may be absent."""
+
+    rate_limiter: InMemoryRateLimiter | None = None
+    slots: asyncio.Semaphore | None = None
+
+    @classmethod
+    def create(cls, requests_per_second: float | None, max_concurrent_calls: int | None) -> CallLimits:
+        limiter = None
+        if requests_per_second:
+            limiter = InMemoryRateLimiter(
+                requests_per_second=requests_per_second, check_every_n_seconds=0.05, max_bucket_size=1
+            )
+        slots = asyncio.Semaphore(max_concurrent_calls) if max_concurrent_calls else None
+        return cls(limiter, slots)
+
+
+class CappedChatOpenAI(ChatOpenAI):
+    """``ChatOpenAI`` that holds one of the shared ``call_slots`` for each async call."""
+
+    call_slots: Any = Field(default=None, exclude=True, repr=False)
+
+    async def _astream(self, *args: Any, **kwargs: Any) -> AsyncIterator[ChatGenerationChunk]:
+        if self.call_slots is None:
+            async for chunk in super()._astream(*args, **kwargs):
+                yield chunk
+            return
+        async with self.call_slots:
+            async for chunk in super()._astream(*args, **kwargs):
+                yield chunk
+
+    async def _agenerate(self, *args: Any, **kwargs: Any) -> ChatResult:
+        if self.call_slots is None:
+            return await super()._agenerate(*args, **kwargs)
+        async with self.call_slots:
+            return await super()._agenerate(*args, **kwargs)

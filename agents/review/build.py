@@ -1,0 +1,110 @@
+"""Assemble a ``Review`` from a transcript: the computed parts, then (optionally) the judge's scores.
+
+``compute_review`` needs no model; ``review_transcript`` adds the scores from a judge model
+made from a spec (``--judge``; by default the model the session itself was run with).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from langchain_core.language_models import BaseChatModel
+
+from agents.catalog import Catalog
+from agents.llm.factory import ModelPool, ModelSettings, ModelSpecError, check_spec, default_spec
+from agents.loading import ConfigError
+from agents.personas import Persona, load_persona
+from agents.review.evolution import clause_histories
+from agents.review.grounding import session_grounding
+from agents.review.leakage import session_leaks
+from agents.review.metrics import floor_turns, move_counts, phase_spans, speaking_share
+from agents.review.model import Review, Seat
+from agents.review.outcome import outcome_summary, vote_cells
+from agents.review.prices import PriceTable, session_costs
+from agents.review.scores import score_delegations
+from agents.transcript import DelegationInfo, Transcript
+
+NO_JUDGE = "none"
+# A judge should not improvise, and its reasons need more room than a delegate's move.
+JUDGE_SETTINGS = ModelSettings(seed=0, temperature=0.0, max_tokens=800)
+
+
+def session_personas(transcript: Transcript, catalog: Catalog | None = None) -> dict[str, Persona]:
+    """The personas the delegations played: the session's own persona files where they still exist, else shipped."""
+    known = (catalog or Catalog()).personas
+    for pair in str(transcript.settings.get("persona_for") or "").split(","):
+        seat, _, path = pair.partition("=")
+        if seat and path and Path(path).exists():
+            try:
+                known[seat] = load_persona(path)
+            except ConfigError:
+                continue  # the file changed since the session: judge against the shipped persona
+    return {d.id: known[d.id] for d in transcript.delegations if d.id in known}
+
+
+def _seat(info: DelegationInfo, persona: Persona | None) -> Seat:
+    colour = persona.colour if persona is not None else None
+    return Seat(id=info.id, name=info.name, short_name=info.short_name, model=info.model, colour=colour)
+
+
+def compute_review(transcript: Transcript, personas: dict[str, Persona], prices: PriceTable | None = None) -> Review:
+    """Everything but the scores, from the transcript and the personas alone."""
+    scenario = transcript.scenario
+    return Review(
+        session_id=transcript.session_id,
+        scenario_id=scenario.id,
+        title=scenario.title,
+        venue=scenario.venue,
+        date=scenario.date,
+        status=transcript.status,
+        chair=_seat(transcript.chair, None),
+        delegations=[_seat(d, personas.get(d.id)) for d in transcript.delegations],
+        outcome=outcome_summary(transcript),
+        phases=phase_spans(transcript),
+        turns=floor_turns(transcript),
+        speaking=speaking_share(transcript),
+        moves=move_counts(transcript),
+        clauses=clause_histories(transcript),
+        votes=vote_cells(transcript),
+        costs=session_costs(transcript, prices or PriceTable()),
+        grounding=session_grounding(transcript, personas),
+        leaks=session_leaks(transcript, personas),
+    )
+
+
+def judge_spec(transcript: Transcript, given: str | None) -> str | None:
+    """The judge's model spec: ``given``; else the session's model; None for ``none`` (no scores)."""
+    if given == NO_JUDGE:
+        return None
+    if given:
+        return check_spec(given)
+    session_model = transcript.settings.get("model")
+    try:
+        return check_spec(str(session_model))
+    except ModelSpecError:
+        return default_spec()[0]
+
+
+async def add_scores(
+    review: Review, transcript: Transcript, personas: dict[str, Persona], model: BaseChatModel, label: str
+) -> Review:
+    """The review with the judge's scores."""
+    scores = await score_delegations(transcript, review, personas, model, label)
+    return review.model_copy(update={"scores": scores})
+
+
+async def review_transcript(
+    transcript: Transcript,
+    pool: ModelPool,
+    judge: str | None = None,
+    prices: PriceTable | None = None,
+    catalog: Catalog | None = None,
+) -> Review:
+    """The full review: computed parts, and scores from the judge ``judge`` resolves to (none for ``none``)."""
+    personas = session_personas(transcript, catalog)
+    review = compute_review(transcript, personas, prices)
+    spec = judge_spec(transcript, judge)
+    if spec is None:
+        return review
+    handle = pool.get(spec, seed=0)
+    return await add_scores(review, transcript, personas, handle.model, handle.label)

@@ -1,0 +1,193 @@
+"""Two reviews side by side: outcome, clause texts, votes, speaking share and scores, with what differs marked.
+
+Rows pair the two sessions' values as display strings and say whether they differ, so the
+terminal and the HTML renderings only have to highlight. Delegations and clauses are
+matched by id and number; one missing from a session shows as ``-``.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+from agents.review.evolution import word_diff
+from agents.review.model import VOTE_MARKS, ClauseResult, DiffPiece, Review
+
+MISSING = "-"
+
+
+class Row(BaseModel):
+    """One compared value: its label, its display in A and in B, and whether they differ."""
+
+    label: str
+    a: str
+    b: str
+    differs: bool
+
+
+class Section(BaseModel):
+    """A titled group of compared rows."""
+
+    title: str
+    rows: list[Row] = Field(default_factory=list)
+
+    @property
+    def differences(self) -> int:
+        """How many rows differ."""
+        return sum(row.differs for row in self.rows)
+
+
+class ClausePair(BaseModel):
+    """A clause number in both sessions: each final text and status, and B's wording against A's."""
+
+    number: int
+    a_text: str | None = None
+    b_text: str | None = None
+    a_status: str = MISSING
+    b_status: str = MISSING
+    diff: list[DiffPiece] = Field(default_factory=list)
+    differs: bool = False
+
+
+class Comparison(BaseModel):
+    """Everything ``parley compare`` reports; ``a`` and ``b`` are the two full reviews."""
+
+    a: Review
+    b: Review
+    sections: list[Section] = Field(default_factory=list)
+    clauses: list[ClausePair] = Field(default_factory=list)
+
+    @property
+    def differences(self) -> int:
+        """How many rows and clauses differ."""
+        return sum(section.differences for section in self.sections) + sum(pair.differs for pair in self.clauses)
+
+
+def _row(label: str, a: object, b: object) -> Row:
+    a_text, b_text = str(a), str(b)
+    return Row(label=label, a=a_text, b=b_text, differs=a_text != b_text)
+
+
+def _verdict(review: Review) -> str:
+    if not review.outcome.voted:
+        return "no vote taken"
+    return "consensus" if review.outcome.consensus else "no consensus"
+
+
+def outcome_section(a: Review, b: Review) -> Section:
+    """Scenario, status, verdict, clause counts, turns, fairness, tokens and cost."""
+
+    def facts(r: Review) -> list[object]:
+        cost = f"${r.costs.total_cost:.4f}" + (" + unpriced" if r.costs.unpriced else "")
+        return [
+            f"{r.scenario_id} ({r.title})",
+            r.status,
+            _verdict(r),
+            r.outcome.rule.replace("_", "-"),
+            len(r.outcome.numbers("agreed")),
+            len(r.outcome.numbers("objected")),
+            len(r.outcome.dropped),
+            len(r.turns),
+            f"{r.speaking.gini:.3f}",
+            r.costs.total.total_tokens,
+            cost,
+        ]
+
+    labels = [
+        "scenario",
+        "status",
+        "verdict",
+        "rule",
+        "clauses agreed",
+        "clauses objected",
+        "dropped",
+        "delegate turns",
+        "Gini of turns",
+        "tokens",
+        "estimated cost",
+    ]
+    return Section(title="Outcome", rows=[_row(*triple) for triple in zip(labels, facts(a), facts(b), strict=True)])
+
+
+def _delegations(a: Review, b: Review) -> list[tuple[str, str]]:
+    """Delegation ids of both sessions (A's seating order first) with a display name."""
+    seen: dict[str, str] = {}
+    for seat in [*a.delegations, *b.delegations]:
+        seen.setdefault(seat.id, seat.short_name)
+    return list(seen.items())
+
+
+def _votes(review: Review, delegation: str) -> str:
+    if not any(seat.id == delegation for seat in review.delegations):
+        return MISSING
+    marks = []
+    for clause in review.outcome.clauses:
+        vote = review.vote(delegation, clause.number)
+        marks.append(f"{clause.number}{VOTE_MARKS.get(vote.vote, '?') if vote else '·'}")
+    return " ".join(marks) or "no vote"
+
+
+def votes_section(a: Review, b: Review) -> Section:
+    """Each delegation's votes, clause by clause."""
+    rows = [_row(name, _votes(a, seat), _votes(b, seat)) for seat, name in _delegations(a, b)]
+    return Section(title="Votes (clause number, ✓ accept, ✗ object, – abstain)", rows=rows)
+
+
+def _speaking(review: Review, delegation: str) -> str:
+    row = next((r for r in review.speaking.rows if r.delegation == delegation), None)
+    if row is None:
+        return MISSING
+    return f"{row.turns} turns ({100 * row.turn_share:.0f}%), {row.words} words ({100 * row.word_share:.0f}%)"
+
+
+def speaking_section(a: Review, b: Review) -> Section:
+    """Each delegation's turns and words."""
+    rows = [_row(name, _speaking(a, seat), _speaking(b, seat)) for seat, name in _delegations(a, b)]
+    return Section(title="Speaking share", rows=rows)
+
+
+def _score(review: Review, delegation: str) -> str:
+    if not any(seat.id == delegation for seat in review.delegations):
+        return MISSING
+    score = review.scores.of(delegation) if review.scores else None
+    ground = next((g for g in review.grounding if g.delegation == delegation), None)
+    leaks = sum(1 for leak in review.leaks if leak.speaker == delegation)
+    parts = [
+        f"interests {score.interests_score}/10" if score else "not scored",
+        f"consistency {score.consistency_score}/10" if score else "",
+        f"red lines crossed {len(score.red_lines_crossed)}" if score else "",
+        f"grounded {ground.grounded}/{ground.statements}" if ground else "",
+        f"leaks {leaks}",
+    ]
+    return ", ".join(part for part in parts if part)
+
+
+def scores_section(a: Review, b: Review) -> Section:
+    """Each delegation's scores, grounding and leaks."""
+    rows = [_row(name, _score(a, seat), _score(b, seat)) for seat, name in _delegations(a, b)]
+    return Section(title="Scores", rows=rows)
+
+
+def clause_pairs(a: Review, b: Review) -> list[ClausePair]:
+    """Every clause number of either session, its final text in each, and B's text diffed against A's."""
+    a_clauses: dict[int, ClauseResult] = {c.number: c for c in a.outcome.clauses}
+    b_clauses: dict[int, ClauseResult] = {c.number: c for c in b.outcome.clauses}
+    pairs = []
+    for number in sorted(a_clauses.keys() | b_clauses.keys()):
+        left, right = a_clauses.get(number), b_clauses.get(number)
+        pair = ClausePair(
+            number=number,
+            a_text=left.text if left else None,
+            b_text=right.text if right else None,
+            a_status=left.status if left else MISSING,
+            b_status=right.status if right else MISSING,
+        )
+        pair.diff = word_diff(pair.a_text or "", pair.b_text or "")
+        pair.differs = (pair.a_text, pair.a_status) != (pair.b_text, pair.b_status)
+        pairs.append(pair)
+    return pairs
+
+
+def compare_reviews(a: Review, b: Review) -> Comparison:
+    """Compare two reviewed sessions."""
+    sections = [outcome_section(a, b), votes_section(a, b), speaking_section(a, b), scores_section(a, b)]
+    return Comparison(a=a, b=b, sections=sections, clauses=clause_pairs(a, b))

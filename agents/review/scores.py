@@ -1,0 +1,119 @@
+"""Scores: a judge model evaluates each delegation against its persona, through a typed answer.
+
+The judge sees one delegation at a time: its brief (interests, red lines, opening position,
+style; never its private instructions), the final text with each clause's fate, its ballot,
+its moves on the draft and what it said, with the grounding count computed in code. It
+answers with ``DelegationScore`` through ``ask_structured``, so any backend works; the
+scripted model answers deterministically (``agents.llm.scripted_judge``). A judge that gives
+no valid answer, or fails, leaves that delegation unscored with the reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
+
+from agents.events import Usage
+from agents.llm.structured import ask_structured
+from agents.personas import Persona
+from agents.prompts import render
+from agents.review.grounding import is_statement, spoken_text
+from agents.review.metrics import delegate_messages, move_kind
+from agents.review.model import ClauseResult, DelegationScore, Evaluation, Grounding, Review, Scores, VoteCell
+from agents.review.text import shorten
+from agents.transcript import Transcript
+
+DRAFT_MOVES = ("proposal", "amendment", "support", "objection")
+STATEMENT_CHARS = 300
+ERROR_CHARS = 240
+
+
+@dataclass
+class JudgeEvidence:
+    """The record of one delegation that the judge template shows."""
+
+    consensus: bool
+    rule: str
+    clauses: list[ClauseResult] = field(default_factory=list)
+    ballot: list[VoteCell] = field(default_factory=list)
+    draft_moves: list[str] = field(default_factory=list)
+    statements: list[str] = field(default_factory=list)
+    grounded: int = 0
+
+
+def draft_moves(transcript: Transcript, delegation: str) -> list[str]:
+    """One line per move the delegation made on the draft: ``Turn 12: support clause 3``."""
+    lines = []
+    for message in delegate_messages(transcript):
+        kind = move_kind(message)
+        if message.speaker != delegation or kind not in DRAFT_MOVES:
+            continue
+        clause = f" clause {message.move.clause}" if message.move and message.move.clause else ""
+        wording = message.move.clause_text if message.move and kind in ("proposal", "amendment") else None
+        lines.append(f"Turn {message.turn}: {kind}{clause}" + (f": {shorten(wording, 200)}" if wording else ""))
+    return lines
+
+
+def statements(transcript: Transcript, delegation: str) -> list[str]:
+    """What the delegation put on the record, one line per statement."""
+    return [
+        f"Turn {m.turn} ({move_kind(m)}): {shorten(spoken_text(m), STATEMENT_CHARS)}"
+        for m in delegate_messages(transcript)
+        if m.speaker == delegation and is_statement(m)
+    ]
+
+
+def evidence_for(transcript: Transcript, review: Review, delegation: str, grounding: Grounding | None) -> JudgeEvidence:
+    """The judge's view of one delegation, from the transcript and the computed review."""
+    return JudgeEvidence(
+        consensus=review.outcome.consensus,
+        rule=review.outcome.rule,
+        clauses=review.outcome.clauses,
+        ballot=[vote for vote in review.votes if vote.delegation == delegation],
+        draft_moves=draft_moves(transcript, delegation),
+        statements=statements(transcript, delegation),
+        grounded=grounding.grounded if grounding else 0,
+    )
+
+
+def judge_messages(transcript: Transcript, persona: Persona, evidence: JudgeEvidence) -> list[BaseMessage]:
+    """The judge's prompt for one delegation, from ``prompts/judge_system.j2`` and ``judge.j2``."""
+    return [
+        SystemMessage(content=render("judge_system.j2", scenario=transcript.scenario)),
+        HumanMessage(content=render("judge.j2", persona=persona, evidence=evidence)),
+    ]
+
+
+async def _evaluate(model: BaseChatModel, delegation: str, messages: list[BaseMessage]) -> tuple[Evaluation, Usage]:
+    try:
+        reply = await ask_structured(model, messages, DelegationScore, text_field="summary")
+    except Exception as error:  # a failing judge leaves the delegation unscored; the report still renders
+        failure = shorten(f"the judge failed: {type(error).__name__}: {error}", ERROR_CHARS)
+        return Evaluation(delegation=delegation, error=failure), Usage()
+    if reply.value is None:
+        failure = shorten(f"the judge gave no valid answer: {reply.error}", ERROR_CHARS)
+        return Evaluation(delegation=delegation, error=failure), reply.usage
+    return Evaluation(delegation=delegation, score=reply.value), reply.usage
+
+
+async def score_delegations(
+    transcript: Transcript, review: Review, personas: dict[str, Persona], model: BaseChatModel, judge: str
+) -> Scores:
+    """Ask ``model`` (labelled ``judge``) to score every delegation whose persona is known, one after another.
+
+    One at a time: the embedded model's server answers one request at a time, and queued
+    requests would sit without a streamed chunk long enough to time out.
+    """
+    grounding = {g.delegation: g for g in review.grounding}
+    answers = []
+    for seat in review.delegations:
+        persona = personas.get(seat.id)
+        if persona is not None:
+            evidence = evidence_for(transcript, review, seat.id, grounding.get(seat.id))
+            answers.append(await _evaluate(model, seat.id, judge_messages(transcript, persona, evidence)))
+    evaluations = [evaluation for evaluation, _ in answers]
+    unknown = [seat.id for seat in review.delegations if seat.id not in personas]
+    evaluations += [Evaluation(delegation=seat, error="no persona with this id to judge against") for seat in unknown]
+    return Scores(judge=judge, evaluations=evaluations, usage=sum((usage for _, usage in answers), Usage()))

@@ -1,0 +1,286 @@
+"""The review in the terminal: Rich tables, one per section of the report."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from rich.console import Console, Group, RenderableType
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from agents.moves import MOVE_KINDS
+from agents.review.compare import Comparison, Row
+from agents.review.model import ClauseHistory, DiffPiece, Review
+from agents.review.text import shorten
+
+STATUS_STYLES = {"agreed": "green", "objected": "red", "not voted": "yellow"}
+VOTE_CELLS = {"accept": ("✓", "green"), "object": ("✗", "bold red"), "abstain": ("–", "dim")}
+DIFF_STYLES = {"same": "", "added": "bold green", "removed": "red strike"}
+
+
+def header(review: Review) -> Panel:
+    """The session, its models and the verdict in a box."""
+    verdict = "Consensus" if review.outcome.consensus else "No consensus" if review.outcome.voted else "No vote taken"
+    models = sorted({seat.model for seat in review.delegations})
+    lines = [
+        f"[bold]{review.title}[/]",
+        f"{review.venue}, {review.date}. Chair: {review.chair.short_name}.",
+        f"Session {review.session_id} ({review.status}). Models: {'; '.join(models)}.",
+        f"[bold]{verdict}[/] under the {review.outcome.rule.replace('_', '-')} rule: "
+        f"{len(review.outcome.numbers('agreed'))} agreed, {len(review.outcome.numbers('objected'))} objected, "
+        f"{len(review.outcome.dropped)} dropped.",
+    ]
+    return Panel("\n".join(lines), title="Review", expand=False)
+
+
+def outcome_table(review: Review) -> Table:
+    """Each clause of the final draft: status, votes, who proposed and changed it, its text."""
+    table = Table(title="Outcome by clause", title_justify="left")
+    table.add_column("#")
+    table.add_column("status", no_wrap=True)
+    table.add_column("✓ ✗ –", no_wrap=True)
+    table.add_column("proposed; changed by", max_width=20)
+    table.add_column("final text", ratio=1)
+    histories = {h.number: h for h in review.clauses}
+    for clause in review.outcome.clauses:
+        changed = histories[clause.number].changed_by if clause.number in histories else []
+        by = review.name(clause.proposed_by)
+        if changed:
+            by += "; " + ", ".join(review.name(seat) for seat in changed)
+        table.add_row(
+            str(clause.number),
+            Text(clause.status, style=STATUS_STYLES[clause.status]),
+            f"{len(clause.accept)} {len(clause.object)} {len(clause.abstain)}",
+            by,
+            shorten(clause.text, 120),
+        )
+    return table
+
+
+def dropped_table(review: Review) -> Table:
+    """Wording that never reached the vote, and why."""
+    table = Table(title="Dropped: put forward, never voted on", title_justify="left")
+    for heading in ("turn", "by", "why", "wording"):
+        table.add_column(heading, overflow="fold")
+    for dropped in review.outcome.dropped:
+        table.add_row(str(dropped.turn), review.name(dropped.by), dropped.why, shorten(dropped.text, 90))
+    return table
+
+
+def timeline_table(review: Review) -> Table:
+    """Each phase with its turns and who held the floor, in order."""
+    table = Table(title="Timeline: who held the floor, by phase", title_justify="left")
+    for heading in ("phase", "item", "turns", "speakers in order"):
+        table.add_column(heading, overflow="fold")
+    for span in review.phases:
+        turns = f"{span.first_turn}-{span.last_turn}" if span.speakers else "-"
+        speakers = " → ".join(review.name(s) for s in span.speakers) or "(no delegate turns)"
+        table.add_row(span.title, span.agenda_item or "", turns, speakers)
+    return table
+
+
+def speaking_table(review: Review) -> Table:
+    """Turns and words per delegation, with the Gini of turns as caption."""
+    caption = f"Chair's fairness: Gini of turns {review.speaking.gini:.3f} (0 = everyone spoke equally often)"
+    table = Table(title="Speaking share", title_justify="left", caption=caption, caption_justify="left")
+    for heading in ("delegation", "turns", "% turns", "words", "% words"):
+        table.add_column(heading, justify="left" if heading == "delegation" else "right")
+    for row in review.speaking.rows:
+        table.add_row(
+            review.name(row.delegation),
+            str(row.turns),
+            f"{100 * row.turn_share:.1f}",
+            str(row.words),
+            f"{100 * row.word_share:.1f}",
+        )
+    return table
+
+
+def moves_table(review: Review) -> Table:
+    """Moves per delegation by kind."""
+    table = Table(title="Moves per delegation", title_justify="left")
+    table.add_column("delegation")
+    for kind in MOVE_KINDS:
+        table.add_column(kind, justify="right")
+    for row in review.moves:
+        table.add_row(review.name(row.delegation), *[str(row.counts.get(kind, 0)) for kind in MOVE_KINDS])
+    return table
+
+
+def diff_text(pieces: list[DiffPiece]) -> Text:
+    """A word diff as styled text, marked as git marks words: ``[-removed-]`` in red, ``{+added+}`` in green."""
+    text = Text()
+    for piece in pieces:
+        if text:
+            text.append(" ")
+        marked = {"added": f"{{+{piece.text}+}}", "removed": f"[-{piece.text}-]"}.get(piece.op, piece.text)
+        text.append(marked, style=DIFF_STYLES[piece.op])
+    return text
+
+
+def evolution_lines(review: Review, history: ClauseHistory) -> Iterator[RenderableType]:
+    """One clause's versions: the first in full, each later one as a word diff."""
+    yield Text(f"Clause {history.number} ({history.status})", style=f"bold {STATUS_STYLES[history.status]}")
+    for index, version in enumerate(history.versions):
+        who = f"  {version.action} by {review.name(version.by)} at turn {version.turn}: "
+        body = Text(version.text) if index == 0 else diff_text(version.diff)
+        yield Text(who, style="dim") + body
+
+
+def evolution(review: Review) -> Group:
+    """Every clause's evolution."""
+    lines: list[RenderableType] = [Text("Draft evolution ([-removed-] {+added+})", style="italic")]
+    for history in review.clauses:
+        lines += list(evolution_lines(review, history))
+    return Group(*lines)
+
+
+def votes_table(review: Review) -> Table:
+    """The vote matrix, delegation by clause."""
+    numbers = [clause.number for clause in review.outcome.clauses]
+    table = Table(title="Votes (✓ accept, ✗ object, – abstain)", title_justify="left")
+    table.add_column("delegation")
+    for number in numbers:
+        table.add_column(str(number), justify="center")
+    for seat in review.delegations:
+        cells = []
+        for number in numbers:
+            vote = review.vote(seat.id, number)
+            mark, style = VOTE_CELLS.get(vote.vote if vote else "abstain", ("?", ""))
+            cells.append(Text(mark, style=style))
+        table.add_row(seat.short_name, *cells)
+    return table
+
+
+def objection_lines(review: Review) -> list[str]:
+    """One line per objection at the consensus call, with its reason."""
+    return [
+        f"{review.name(v.delegation)} objects to clause {v.clause}: {v.reason or '(no reason)'}"
+        for v in review.votes
+        if v.vote == "object"
+    ]
+
+
+def costs_table(review: Review) -> Table:
+    """Tokens and estimated cost per seat, and the total."""
+    costs = review.costs
+    note = " (some tokens estimated)" if costs.total.estimated else ""
+    table = Table(title="Tokens and estimated cost" + note, title_justify="left")
+    for heading in ("seat", "model", "input", "output", "price key", "cost"):
+        table.add_column(heading, justify="right" if heading in ("input", "output", "cost") else "left")
+    for row in costs.rows:
+        cost = "unpriced" if row.cost is None else f"${row.cost:.4f}"
+        usage = row.usage
+        table.add_row(
+            review.name(row.seat),
+            shorten(row.model, 40),
+            str(usage.input_tokens),
+            str(usage.output_tokens),
+            row.price_key or "-",
+            cost,
+        )
+    total = f"${costs.total_cost:.4f}" + (" + unpriced" if costs.unpriced else "")
+    table.add_row("[bold]total[/]", "", str(costs.total.input_tokens), str(costs.total.output_tokens), "", total)
+    return table
+
+
+def scores_table(review: Review) -> Table:
+    """The judge's scores with grounding and leak counts, per delegation."""
+    judge = "none (run with --judge SPEC for scores)"
+    if review.scores:
+        usage = review.scores.usage
+        judge = f"{shorten(review.scores.judge, 60)}, {usage.input_tokens} tokens in, {usage.output_tokens} out"
+    table = Table(title=f"Scores (judge: {judge})", title_justify="left")
+    for heading in ("delegation", "interests", "red lines crossed", "consistency", "grounded", "leaks"):
+        table.add_column(heading, overflow="fold")
+    grounding = {g.delegation: g for g in review.grounding}
+    for seat in review.delegations:
+        score = review.scores.of(seat.id) if review.scores else None
+        ground = grounding.get(seat.id)
+        leaks = sum(1 for leak in review.leaks if leak.speaker == seat.id)
+        table.add_row(
+            seat.short_name,
+            f"{score.interests_score}/10" if score else "-",
+            str(len(score.red_lines_crossed)) if score else "-",
+            f"{score.consistency_score}/10" if score else "-",
+            f"{ground.grounded}/{ground.statements}" if ground else "-",
+            Text(str(leaks), style="bold red" if leaks else ""),
+        )
+    return table
+
+
+def score_notes(review: Review) -> list[str]:
+    """The judge's summary per delegation, the red lines it found crossed, or why it gave no score."""
+    notes = []
+    for evaluation in review.scores.evaluations if review.scores else []:
+        name = review.name(evaluation.delegation)
+        if evaluation.score is None:
+            notes.append(f"{name}: not scored ({evaluation.error})")
+            continue
+        score = evaluation.score
+        headline = f"interests {score.interests_score}/10, consistency {score.consistency_score}/10"
+        notes.append(f"{name}: {score.summary or headline}")
+        notes += [f"  red line crossed: {shorten(line, 110)}" for line in evaluation.score.red_lines_crossed]
+    return notes
+
+
+def leak_lines(review: Review) -> list[str]:
+    """One line per leak, or one saying there was none."""
+    if not review.leaks:
+        return ["Leakage: no delegation repeated a private instruction (its own or another's) in public."]
+    return [
+        f'Leak at turn {leak.turn}: {review.name(leak.speaker)} said "{leak.phrase}" from '
+        f"{'its own' if leak.own else review.name(leak.owner) + chr(39) + 's'} private instruction"
+        for leak in review.leaks
+    ]
+
+
+def print_review(review: Review, console: Console) -> None:
+    """Print every section of the review."""
+    console.print(header(review))
+    console.print(outcome_table(review))
+    if review.outcome.dropped:
+        console.print(dropped_table(review))
+    for part in (timeline_table, speaking_table, moves_table, evolution, votes_table):
+        console.print(part(review))
+    for line in objection_lines(review):
+        console.print(line, markup=False)
+    console.print(costs_table(review))
+    console.print(scores_table(review))
+    for line in score_notes(review) + leak_lines(review):
+        console.print(line, markup=False)
+
+
+def section_table(title: str, rows: list[Row], a_label: str, b_label: str) -> Table:
+    """Compared rows, A beside B; rows that differ are marked ``≠`` and highlighted."""
+    table = Table(title=title, title_justify="left")
+    for heading in ("", "", a_label, b_label):
+        table.add_column(heading, overflow="fold")
+    for row in rows:
+        style = "bold yellow" if row.differs else ""
+        table.add_row("≠" if row.differs else "", row.label, Text(row.a, style=style), Text(row.b, style=style))
+    return table
+
+
+def clauses_table(comparison: Comparison) -> Table:
+    """Every clause number with both statuses and B's wording diffed against A's."""
+    table = Table(title="Clause texts (B's wording against A's: [-only in A-] {+only in B+})", title_justify="left")
+    for heading in ("", "#", "A", "B", "text"):
+        table.add_column(heading, overflow="fold")
+    for pair in comparison.clauses:
+        text = diff_text(pair.diff) if pair.a_text and pair.b_text else Text(pair.a_text or pair.b_text or "")
+        mark = Text("≠", style="bold yellow") if pair.differs else ""
+        table.add_row(mark, str(pair.number), pair.a_status, pair.b_status, text)
+    return table
+
+
+def print_comparison(comparison: Comparison, console: Console) -> None:
+    """Print the two sessions side by side, differences highlighted."""
+    a, b = comparison.a, comparison.b
+    lines = [f"A: {a.session_id} ({a.scenario_id})", f"B: {b.session_id} ({b.scenario_id})"]
+    lines.append(f"{comparison.differences} differences, marked ≠")
+    console.print(Panel("\n".join(lines), title="Compare", expand=False))
+    for section in comparison.sections:
+        console.print(section_table(section.title, section.rows, "A", "B"))
+    console.print(clauses_table(comparison))

@@ -1,0 +1,158 @@
+"""Map engine events to chat messages: what the web page shows, decided without Chainlit.
+
+``Presenter.present(event)`` returns a list of ``Shown`` items (a message to post, text to
+stream into the speaker's open message, a message to finish, or a draft to redraw). The
+Chainlit app only executes them, so this mapping is unit-tested without a browser.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from agents.catalog import Cast
+from agents.draft import Draft
+from agents.events import CHAIR, Event, Outcome
+
+ShownKind = Literal["post", "stream", "finish", "draft", "outcome"]
+Style = Literal["phase", "floor", "speech", "vote", "error", "outcome", "notice"]
+
+
+@dataclass
+class Shown:
+    """One thing to do on the page. ``author`` is the display name (ASCII, avatar file name)."""
+
+    kind: ShownKind
+    author: str
+    content: str = ""
+    style: Style = "speech"
+    draft: Draft | None = None
+    outcome: Outcome | None = None
+
+
+@dataclass
+class Presenter:
+    """Turns events into ``Shown`` items for one viewer sitting in ``seat`` (None: observer)."""
+
+    cast: Cast
+    seat: str | None = None
+    streaming: str | None = field(default=None)
+
+    def author(self, seat: str | None) -> str:
+        if seat in (None, CHAIR):
+            return self.cast.chair.short_name
+        return self.cast.delegations[seat].short_name
+
+    def present(self, event: Event) -> list[Shown]:
+        handler = getattr(self, f"_on_{event.type}", None)
+        return handler(event) if handler else []
+
+    def _on_phase_started(self, event) -> list[Shown]:
+        heading = event.title
+        if event.agenda_item:
+            heading += f": {self.cast.scenario.agenda_item(event.agenda_item).title}"
+        if event.round and event.round > 1:
+            heading += f" (round {event.round})"
+        text = f"### {heading}\n\n**{self.author(CHAIR)}:** {event.text}"
+        return [Shown("post", self.author(CHAIR), text, "phase")]
+
+    def _on_floor_given(self, event) -> list[Shown]:
+        yours = " **It is your turn.**" if event.speaker == self.seat else ""
+        return [Shown("post", self.author(CHAIR), f"*{event.text}*{yours}", "floor")]
+
+    def _on_floor_requested(self, event) -> list[Shown]:
+        return [Shown("post", self.author(CHAIR), f"*{self.author(event.speaker)} asks for the floor.*", "floor")]
+
+    def _on_token(self, event) -> list[Shown]:
+        if event.speaker == self.seat:
+            return []
+        prefix = ""
+        if self.streaming != event.speaker:
+            self.streaming = event.speaker
+            prefix = f"**{self.author(event.speaker)}:** "
+        return [Shown("stream", self.author(event.speaker), prefix + event.delta)]
+
+    def _on_message(self, event) -> list[Shown]:
+        name = self.author(event.speaker)
+        tag = ""
+        if event.move is not None and event.move.kind != "statement":
+            clause = f" {event.move.clause}" if event.move.clause else ""
+            tag = f" `[{event.move.kind}{clause}]`"
+        wording = ""
+        if event.move is not None and event.move.clause_text and event.move.kind in ("proposal", "amendment"):
+            wording = f"\n\n> {event.move.clause_text}"
+        content = f"**{name}:** {event.text}{tag}{wording}"
+        was_streaming = self.streaming == event.speaker
+        self.streaming = None
+        return [Shown("finish" if was_streaming else "post", name, content, "speech")]
+
+    def _on_draft_updated(self, event) -> list[Shown]:
+        note = Shown("post", self.author(CHAIR), f"*Draft: {event.change}.*", "notice")
+        return [note, Shown("draft", self.author(CHAIR), draft=event.draft)]
+
+    def _on_vote_cast(self, event) -> list[Shown]:
+        marks = ", ".join(f"{v.clause}: {v.vote}" for v in event.votes) or "no clauses"
+        return [Shown("post", self.author(event.speaker), f"**{self.author(event.speaker)}** votes: {marks}", "vote")]
+
+    def _on_error(self, event) -> list[Shown]:
+        return [Shown("post", self.author(CHAIR), f"⚠ {self.author(event.speaker)}: {event.text}", "error")]
+
+    def _on_session_ended(self, event) -> list[Shown]:
+        return [
+            Shown(
+                "outcome",
+                self.author(CHAIR),
+                outcome_markdown(self, event.outcome),
+                "outcome",
+                event.draft,
+                event.outcome,
+            )
+        ]
+
+
+def draft_markdown(draft: Draft, names: dict[str, str]) -> str:
+    """The draft joint statement as Markdown, with who proposed and amended each clause."""
+    if not draft.clauses:
+        return "*No clauses yet.*"
+    lines = []
+    for clause in draft.clauses:
+        by = names.get(clause.proposed_by, clause.proposed_by)
+        if clause.amended_by:
+            by += ", amended by " + ", ".join(names.get(a, a) for a in clause.amended_by)
+        lines.append(f"{clause.number}. {clause.text} *({by})*")
+    return "\n".join(lines)
+
+
+def outcome_markdown(presenter: Presenter, outcome: Outcome) -> str:
+    verdict = "Consensus reached" if outcome.consensus else "No consensus"
+    lines = [f"## Outcome: {verdict}", "", f"Rule: {outcome.rule.replace('_', '-')}.", ""]
+    if outcome.clauses:
+        parties = list(presenter.cast.delegations)
+        lines.append("| Clause | " + " | ".join(presenter.author(p) for p in parties) + " | Result |")
+        lines.append("|---" * (len(parties) + 2) + "|")
+        for clause in outcome.clauses:
+            cells = ["object" if p in clause.object else "accept" if p in clause.accept else "abstain" for p in parties]
+            lines.append(
+                f"| {clause.clause} | " + " | ".join(cells) + f" | {'agreed' if clause.agreed else 'not agreed'} |"
+            )
+    if outcome.summary:
+        lines += ["", outcome.summary]
+    return "\n".join(lines)
+
+
+def brief_markdown(persona) -> str:
+    """A delegation's own brief, private instructions included: shown only to that delegation's person."""
+
+    def claims(title: str, items) -> list[str]:
+        return [f"**{title}**", *[f"- {c.text} ({c.source})" for c in items], ""] if items else []
+
+    lines = [f"## {persona.name}", f"{persona.head.name}, {persona.head.title}", ""]
+    lines += claims("Interests", persona.interests)
+    lines += claims("Red lines", persona.red_lines)
+    lines += claims("Opening position", persona.opening_position)
+    lines += claims(
+        "Priorities", [c.model_copy(update={"text": f"{k}: {c.text}"}) for k, c in persona.priorities.items()]
+    )
+    lines += claims("Private instructions (yours only)", persona.private_instructions)
+    lines += ["**Style**", persona.style]
+    return "\n".join(lines)

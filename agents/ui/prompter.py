@@ -1,0 +1,126 @@
+"""Ask the person in the browser for a move or a ballot, with Chainlit's ask-messages.
+
+Every question uses the scenario's time limit; ``None`` means the person did not answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import chainlit as cl
+
+from agents.advisor import describe_suggestion
+from agents.delegates.base import TurnContext, VoteContext
+from agents.delegates.human import InputRejected, clean_text
+from agents.moves import CLAUSE_MOVES, Ballot, ClauseVote, Move
+
+MOVE_LABELS = {
+    "statement": "Make a statement",
+    "question": "Ask a question",
+    "proposal": "Propose a clause",
+    "amendment": "Amend a clause",
+    "support": "Support a clause",
+    "objection": "Object to a clause",
+    "yield": "Yield the floor",
+}
+Advisor = Callable[[TurnContext], Awaitable[list[Move]]]
+
+
+class ChainlitPrompter:
+    """Implements ``agents.delegates.human.Prompter`` for a Chainlit chat."""
+
+    def __init__(self, author: str, timeout_seconds: int, advisor: Advisor | None = None):
+        self.author = author
+        self.timeout = timeout_seconds
+        self.advisor = advisor
+
+    async def tell(self, text: str) -> None:
+        await cl.Message(author=self.author, content=text).send()
+
+    async def choose(self, content: str, options: dict[str, str]) -> str | None:
+        """Buttons for ``options`` (value: label); the chosen value, or None on time-out."""
+        actions = [cl.Action(name="choice", payload={"value": v}, label=label) for v, label in options.items()]
+        answer = await cl.AskActionMessage(
+            content=content, actions=actions, author=self.author, timeout=self.timeout
+        ).send()
+        return answer["payload"]["value"] if answer else None
+
+    async def ask_text(self, content: str) -> str | None:
+        """Free text, cleaned; asks again (within the time limit) when it is empty or too long."""
+        while True:
+            answer = await cl.AskUserMessage(content=content, author=self.author, timeout=self.timeout).send()
+            if answer is None:
+                return None
+            try:
+                return clean_text(answer["output"])
+            except InputRejected as problem:
+                await self.tell(f"{problem} Please try again.")
+
+    async def ask_move(self, context: TurnContext) -> Move | None:
+        while True:
+            options = {kind: MOVE_LABELS[kind] for kind in context.allowed_moves}
+            if self.advisor is not None:
+                options["advisor"] = "Ask the advisor"
+            kind = await self.choose(f"**You have the floor** ({context.phase.title}). Choose your move:", options)
+            if kind is None:
+                return None
+            if kind == "advisor":
+                await self.show_advice(context)
+                continue
+            if kind in CLAUSE_MOVES and not context.draft.clauses:
+                await self.tell("There are no clauses in the draft yet; choose another move.")
+                continue
+            return await self.complete_move(kind, context)
+
+    async def show_advice(self, context: TurnContext) -> None:
+        suggestions = await self.advisor(context) if self.advisor else []
+        if not suggestions:
+            await self.tell("The advisor has no suggestion this time.")
+            return
+        lines = "\n".join(f"{i}. {describe_suggestion(move)}" for i, move in enumerate(suggestions, 1))
+        await self.tell(f"**Advisor** suggests:\n\n{lines}")
+
+    async def pick_clause(self, context: TurnContext | VoteContext, verb: str) -> int | None:
+        options = {str(c.number): f"Clause {c.number}" for c in context.draft.clauses}
+        chosen = await self.choose(f"Which clause do you {verb}?", options)
+        return int(chosen) if chosen else None
+
+    async def complete_move(self, kind: str, context: TurnContext) -> Move | None:
+        if kind == "yield":
+            return Move(kind="yield")
+        if kind in ("statement", "question"):
+            text = await self.ask_text("Type your statement:" if kind == "statement" else "Type your question:")
+            return Move(kind=kind, text=text) if text else None
+        if kind == "proposal":
+            wording = await self.ask_text("Type the clause you propose for the joint statement:")
+            return Move(kind="proposal", text="We propose a new clause.", clause_text=wording) if wording else None
+        clause = await self.pick_clause(context, {"amendment": "amend", "support": "support"}.get(kind, "object to"))
+        if clause is None:
+            return None
+        if kind == "support":
+            return Move(kind="support", clause=clause)
+        if kind == "amendment":
+            wording = await self.ask_text(f"Type the new wording of clause {clause}:")
+            return (
+                Move(kind="amendment", clause=clause, clause_text=wording, text=f"We propose to amend clause {clause}.")
+                if wording
+                else None
+            )
+        reason = await self.ask_text(f"Why do you object to clause {clause}?")
+        return Move(kind="objection", clause=clause, text=reason) if reason else None
+
+    async def ask_ballot(self, context: VoteContext) -> Ballot | None:
+        votes: list[ClauseVote] = []
+        for clause in context.draft.clauses:
+            choice = await self.choose(
+                f"**Consensus call.** Clause {clause.number}: {clause.text}", {"accept": "Accept", "object": "Object"}
+            )
+            if choice is None:
+                break
+            reason = (
+                ""
+                if choice == "accept"
+                else await self.ask_text(f"Your reason for objecting to clause {clause.number}:")
+            )
+            votes.append(ClauseVote(clause=clause.number, vote=choice, reason=reason or ""))
+        return Ballot(votes=votes) if votes else None

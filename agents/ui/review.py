@@ -1,0 +1,131 @@
+"""The review inside the web app: the summary and charts of ``parley review`` as Chainlit elements.
+
+``review_view`` decides what to show (Markdown, named figures, the HTML report to download)
+without Chainlit, so it is unit-tested; ``show_review`` only turns that into ``cl.Plotly``
+and ``cl.File`` elements on one message. The review itself comes from ``agents.review``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import chainlit as cl
+import plotly.graph_objects as go
+
+from agents.catalog import Catalog
+from agents.llm.factory import ModelPool
+from agents.loading import ConfigError
+from agents.review.build import review_transcript
+from agents.review.charts import review_figures
+from agents.review.model import Review
+from agents.review.report_html import review_html
+from agents.transcript import load_transcript
+
+REVIEW_ACTION = "review"
+_SESSION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
+CHART_TITLES = {
+    "timeline": "Timeline",
+    "speaking": "Speaking share",
+    "moves": "Moves",
+    "votes": "Votes",
+    "tokens": "Tokens",
+    "scores": "Scores",
+}
+
+
+@dataclass
+class ReviewView:
+    """What the page shows for a review: one message's Markdown, its charts, and the report file."""
+
+    content: str
+    charts: list[tuple[str, go.Figure]] = field(default_factory=list)
+    report_name: str = ""
+    report_html: str = ""
+
+
+def review_payload(session_id: str) -> dict[str, str]:
+    """The payload of the *Review* button for a finished session."""
+    return {"session_id": session_id}
+
+
+def transcript_for(out: Path, payload: dict) -> Path:
+    """The transcript a *Review* button names, only inside ``out``; ConfigError if it is not there."""
+    session_id = str(payload.get("session_id", ""))
+    path = out / f"{session_id}.json"
+    if not _SESSION_ID.match(session_id):
+        raise ConfigError(path, ["session_id: not a session id"])
+    if not path.is_file():
+        raise ConfigError(path, ["file not found: the transcript is no longer in the output folder"])
+    return path
+
+
+def _scores_lines(review: Review) -> list[str]:
+    grounding = {g.delegation: g for g in review.grounding}
+    headings = ["Delegation", "Turns", "Words", "Interests", "Red lines crossed", "Consistency", "Grounded"]
+    lines = ["| " + " | ".join(headings) + " |", "|---" * len(headings) + "|"]
+    for row in review.speaking.rows:
+        score = review.scores.of(row.delegation) if review.scores else None
+        ground = grounding.get(row.delegation)
+        cells = [
+            review.name(row.delegation),
+            str(row.turns),
+            str(row.words),
+            f"{score.interests_score}/10" if score else "-",
+            str(len(score.red_lines_crossed)) if score else "-",
+            f"{score.consistency_score}/10" if score else "-",
+            f"{ground.grounded}/{ground.statements}" if ground else "-",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def summary_markdown(review: Review) -> str:
+    """The review's headline numbers and per-delegation table, as Markdown."""
+    outcome = review.outcome
+    verdict = "Consensus" if outcome.consensus else "No consensus" if outcome.voted else "No vote taken"
+    costs = review.costs
+    cost = f"${costs.total_cost:.4f}" + (" plus unpriced seats" if costs.unpriced else "")
+    leaks = f"**{len(review.leaks)} leak(s)** of private instructions" if review.leaks else "no leaks"
+    judge = f"Scores by {review.scores.judge}." if review.scores else "No judge was asked."
+    lines = [
+        f"## Review: {verdict}",
+        "",
+        f"{len(outcome.numbers('agreed'))} clauses agreed, {len(outcome.numbers('objected'))} objected, "
+        f"{len(outcome.dropped)} dropped ({outcome.rule.replace('_', '-')} rule). "
+        f"{len(review.turns)} delegate turns; the chair's Gini of turns is {review.speaking.gini:.2f} (0 is even).",
+        f"Tokens: {costs.total.input_tokens} in, {costs.total.output_tokens} out; estimated cost {cost}; {leaks}.",
+        "",
+        *_scores_lines(review),
+        "",
+        f"{judge} The full report, with the draft's evolution and every vote's reason, is attached.",
+    ]
+    return "\n".join(lines)
+
+
+def review_view(review: Review) -> ReviewView:
+    """Everything the page shows for ``review``."""
+    charts = [(CHART_TITLES.get(name, name), figure) for name, figure in review_figures(review).items()]
+    return ReviewView(
+        content=summary_markdown(review),
+        charts=charts,
+        report_name=f"{review.session_id}-review.html",
+        report_html=review_html(review),
+    )
+
+
+async def show_review(out: Path, payload: dict, pool: ModelPool, catalog: Catalog, author: str) -> None:
+    """Review the transcript the button names and post the summary, the charts and the report."""
+    try:
+        transcript = load_transcript(transcript_for(out, payload))
+    except ConfigError as error:
+        await cl.Message(author=author, content=f"The review is not available: {error}").send()
+        return
+    await cl.Message(author=author, content="*Reviewing the session: the judge scores each delegation...*").send()
+    view = review_view(await review_transcript(transcript, pool, catalog=catalog))
+    elements: list = [cl.Plotly(name=t, figure=figure, display="inline", size="large") for t, figure in view.charts]
+    elements.append(
+        cl.File(name=view.report_name, content=view.report_html.encode(), mime="text/html", display="inline")
+    )
+    await cl.Message(author=author, content=view.content, elements=elements).send()

@@ -1,0 +1,67 @@
+"""Benchmark 5: one six-party-2003 session on the embedded model (SmolLM2-135M via llama-cpp-python).
+
+Prints the wall time (server start-up included, and apart), tokens and tokens per second
+(llama-cpp-python's server reports no usage while streaming, so tokens are Parley's
+estimates, marked so), and peak memory (VmHWM from /proc) of this process and of the model
+server. ``--model scripted`` runs without any model (for a quick check of the script).
+
+    .venv/bin/python benchmarks/embedded.py --model local
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+from pathlib import Path
+
+from agents.catalog import Catalog
+from agents.llm.factory import ModelPool, ModelSettings
+from agents.runner import RunOptions, prepare, run_prepared
+
+
+def peak_memory_mib(pid: int | str = "self") -> float | None:
+    """VmHWM (peak resident set) of a process, in MiB; None where /proc does not tell."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+async def main(model: str, max_turns: int | None, seed: int) -> None:
+    out = Path(tempfile.mkdtemp(prefix="parley-bench-"))
+    options = RunOptions(model=model, seed=seed, max_turns=max_turns, out=out)
+    started = time.perf_counter()
+    with ModelPool(ModelSettings(seed=seed)) as pool:
+        prepared = prepare(options, pool, Catalog())  # starts the server for `local`
+        ready = time.perf_counter()
+        transcript = await run_prepared(prepared)
+        finished = time.perf_counter()
+        server = pool._server.process.pid if pool._server and pool._server.process else None
+        server_peak = peak_memory_mib(server) if server else None
+    usage = transcript.total_usage()
+    session = finished - ready
+    turns = sum(1 for e in transcript.events if e.type == "message" and e.speaker != "chair")
+    errors = sum(1 for e in transcript.events if e.type == "error")
+    estimated = " (estimated)" if usage.estimated else ""
+    print(f"Embedded-model session: six-party-2003, model {model}, {turns} delegate turns, {errors} error events")
+    print(f"wall time: {finished - started:.1f} s ({ready - started:.1f} s server start, {session:.1f} s session)")
+    print(f"tokens: {usage.input_tokens} in, {usage.output_tokens} out{estimated}")
+    print(f"tokens per second: {usage.output_tokens / session:.1f} out, {usage.total_tokens / session:.1f} in+out")
+    peak = peak_memory_mib()
+    print(f"peak memory: Parley process {peak:.0f} MiB" if peak else "peak memory: Parley process unknown")
+    print(f"peak memory: model server {server_peak:.0f} MiB" if server_peak else "peak memory: model server none")
+    print(f"status: {transcript.status}, consensus: {bool(transcript.outcome and transcript.outcome.consensus)}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", default="local", help="local (the embedded model) or scripted")
+    parser.add_argument("--max-turns", type=int, default=None, help="cap on delegate turns (default: the full session)")
+    parser.add_argument("--seed", type=int, default=1)
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.model, arguments.max_turns, arguments.seed))

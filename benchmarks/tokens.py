@@ -1,0 +1,115 @@
+"""Benchmark 2: prompt tokens per delegate turn as a session grows, and in total, against AutoGen.
+
+Parley plays a long six-party scenario with the scripted model; every prompt is in the
+transcript's recording. AutoGen's ``SelectorGroupChat`` then replays the same speakers
+saying the same words (each agent's system message is Parley's system prompt for that
+delegation; a replay selector names the same next speaker). Both sides' prompts are counted
+with langchain's ``count_tokens_approximately`` (about 4 characters a token, plus a few per
+message), AutoGen's after converting its messages to langchain's.
+
+Goals: Parley's prompt at turn 100 at most 1.3 times its prompt at turn 10; Parley's total
+prompt tokens over a 60-turn session at most half of AutoGen's.
+
+    .venv/bin/python benchmarks/tokens.py --turns 100 --total-turns 60
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+
+from common import autogen_missing, check_clean, long_scenario, print_table
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
+from langchain_core.messages.utils import count_tokens_approximately
+
+from agents.catalog import Catalog
+from agents.events import CHAIR
+from agents.llm.factory import ModelPool
+from agents.llm.recording import ModelCall
+from agents.runner import RunOptions, prepare, run_prepared
+from agents.transcript import Transcript
+
+ROLES = {"system": SystemMessage, "human": HumanMessage, "ai": AIMessage}
+
+
+async def parley_session(turns: int) -> Transcript:
+    options = RunOptions(scenario=str(long_scenario(turns)), model="scripted", seed=7, max_turns=turns)
+    transcript = await run_prepared(prepare(options, ModelPool(), Catalog()))
+    check_clean(transcript)
+    return transcript
+
+
+def as_messages(call: ModelCall) -> list[BaseMessage]:
+    return [ROLES.get(m.role, HumanMessage)(content=m.content) for m in call.request]
+
+
+def move_prompts(transcript: Transcript) -> dict[int, int]:
+    """Tokens of each delegate turn's (first) prompt, by turn."""
+    sizes: dict[int, int] = {}
+    for call in transcript.recording:
+        if call.kind == "Move" and call.turn not in sizes:
+            sizes[call.turn] = count_tokens_approximately(as_messages(call))
+    return sizes
+
+
+def total_prompt_tokens(transcript: Transcript, kinds: tuple[str, ...] = ("Move", "FloorChoice", "Ballot")) -> int:
+    """Tokens of every prompt of those kinds: turns, the chair's choices of speaker, ballots."""
+    return sum(count_tokens_approximately(as_messages(call)) for call in transcript.recording if call.kind in kinds)
+
+
+def script(transcript: Transcript) -> tuple[list[str], list[str], dict[str, str]]:
+    """Who spoke at each turn, what they said, and each delegation's system prompt."""
+    turns = [e for e in transcript.events if e.type == "message" and e.speaker != CHAIR]
+    systems = {}
+    for call in transcript.recording:
+        if call.kind == "Move" and call.seat not in systems:
+            systems[call.seat] = call.request[0].content
+    return [e.speaker for e in turns], [e.text for e in turns], systems
+
+
+async def autogen_figures(transcript: Transcript, total_turns: int, marks: list[int]) -> tuple[dict[int, int], int]:
+    from autogen_peers import prompts_in_turn_order, run_team
+
+    speakers, replies, systems = script(transcript)
+    run = await run_team("selector", speakers, replies, systems)
+    per_turn = prompts_in_turn_order(run, speakers)
+    sizes = {mark: count_tokens_approximately(per_turn[mark - 1]) for mark in marks if mark <= len(per_turn)}
+    short = await run_team("selector", speakers[:total_turns], replies[:total_turns], systems)
+    total = sum(count_tokens_approximately(p) for p in short.agent_prompts + short.selector_prompts)
+    return sizes, total
+
+
+async def main(turns: int, total_turns: int) -> None:
+    marks = [mark for mark in (10, 50, 100) if mark <= turns] or [turns]
+    long_run = await parley_session(turns)
+    sizes = move_prompts(long_run)
+    short_run = await parley_session(total_turns)
+    total = total_prompt_tokens(short_run)
+    talk = total_prompt_tokens(short_run, ("Move", "FloorChoice"))
+    missing = autogen_missing()
+    theirs, their_total = ({}, None) if missing else await autogen_figures(long_run, total_turns, marks)
+
+    print("Prompt tokens per delegate turn (count_tokens_approximately on both sides)")
+    rows = [["Parley", *(str(sizes.get(m, "-")) for m in marks), str(talk), str(total)]]
+    if missing:
+        rows.append(["AutoGen SelectorGroupChat", *(["-"] * len(marks)), missing, "-"])
+    else:
+        rows.append(["AutoGen SelectorGroupChat", *(str(theirs.get(m, "-")) for m in marks), str(their_total), "-"])
+    headers = [f"turn {m}" for m in marks] + [f"total, {total_turns} turns", "same + consensus ballots"]
+    print_table(["framework", *headers], rows)
+    first, last = sizes.get(marks[0]), sizes.get(marks[-1])
+    if first and last:
+        print(f"Parley turn {marks[-1]} / turn {marks[0]}: {last / first:.2f} (goal <= 1.3)")
+    if their_total:
+        print(
+            f"Parley / AutoGen total over the turns (speakers chosen, no vote): {talk / their_total:.2f} (goal <= 0.5)"
+        )
+        print(f"Parley with its six consensus ballots / AutoGen: {total / their_total:.2f}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=100, help="length of the long session (turns 10, 50, 100)")
+    parser.add_argument("--total-turns", type=int, default=60, help="length of the session whose total is counted")
+    arguments = parser.parse_args()
+    asyncio.run(main(arguments.turns, arguments.total_turns))

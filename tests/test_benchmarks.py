@@ -1,0 +1,47 @@
+"""Each benchmark script runs at a tiny size and prints its figures. Timings are not checked."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from tests.conftest import ROOT
+
+TINY = {
+    "overhead.py": (
+        ["--turns", "8"],
+        ["median ms/turn", "Parley (in-memory checkpoints)", "AutoGen SelectorGroupChat"],
+    ),
+    "tokens.py": (["--turns", "12", "--total-turns", "8"], ["turn 10", "Parley turn 10 / turn", "AutoGen"]),
+    "concurrency.py": (["--sessions", "3", "--delay", "0.01", "--max-turns", "2"], ["one session:", "ratio:"]),
+    "fanout.py": (["--delay", "0.01"], ["one call:", "6 ballots:", "ratio:"]),
+    "embedded.py": (["--model", "scripted", "--max-turns", "2"], ["wall time:", "tokens per second:", "peak memory"]),
+}
+
+
+@pytest.mark.parametrize("script", sorted(TINY))
+def test_benchmark_runs_tiny_and_prints_its_figures(script):
+    arguments, expected = TINY[script]
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *arguments],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    for text in expected:
+        assert text in result.stdout, result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_autogen_rows_say_not_installed_when_autogen_is_absent():
+    # Hide AutoGen from the script whether or not the bench extra is installed.
+    hide = "import sys; sys.modules['autogen_agentchat'] = None; sys.argv = ['overhead.py', '--turns', '6']; "
+    run = hide + "sys.path.insert(0, 'benchmarks'); import runpy; "
+    run += "runpy.run_path('benchmarks/overhead.py', run_name='__main__')"
+    result = subprocess.run([sys.executable, "-c", run], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "AutoGen RoundRobinGroupChat" in result.stdout and "not installed" in result.stdout

@@ -1,0 +1,91 @@
+"""Model faults injected for real: a misbehaving HTTP server behind the real OpenAI client.
+
+Rate limits, server errors, hangs and dropped connections are retried (by the OpenAI client,
+with exponential backoff and jitter, up to ModelSettings.max_retries); malformed output is
+repaired once; a seat whose calls keep failing yields and the session still completes.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.delegates.model import ModelDelegate
+from agents.events import CHAIR
+from agents.llm.factory import ModelPool, ModelSettings
+from agents.runner import RunOptions, prepare, run_prepared
+from agents.transcript import load_transcript
+from tests.fault_server import FaultServer
+
+SETTINGS = ModelSettings(timeout_seconds=1.0, max_retries=2)
+
+
+@pytest.fixture
+def server():
+    with FaultServer(hang_seconds=3.0) as running:
+        yield running
+
+
+def delegate_for(server: FaultServer) -> ModelDelegate:
+    pool = ModelPool(SETTINGS, environ={"OPENAI_BASE_URL": server.base_url})
+    return ModelDelegate("russia", pool.get("openai:fault").model, "openai:fault")
+
+
+def opening_context(catalog):
+    from agents.delegates.base import TurnContext
+    from agents.draft import Draft
+    from agents.engine.programme import build_programme
+    from agents.memory import Memory
+
+    cast = catalog.cast("six-party-2003")
+    segment = build_programme(cast.scenario)[0]
+    return TurnContext(
+        cast, cast.delegations["russia"], segment.phase, None, segment.allowed_moves, Draft(), Memory(), 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("faults", "expected_requests"),
+    [
+        (["429", "429"], ["429", "429", "ok"]),
+        (["500"], ["500", "ok"]),
+        (["hang"], ["hang", "ok"]),
+        (["drop"], ["drop", "ok"]),
+    ],
+)
+async def test_transient_faults_are_retried_and_the_turn_succeeds(server, catalog, faults, expected_requests):
+    server.faults.extend(faults)
+    result = await delegate_for(server).take_turn(opening_context(catalog), lambda _: None)
+    assert result.move.text == "We ask all sides to return to the table."
+    assert not result.fallback and result.usage.input_tokens == 120 and not result.usage.estimated
+    assert server.requests == expected_requests
+
+
+async def test_broken_json_is_repaired_with_a_second_request(server, catalog):
+    server.faults.append("broken")
+    result = await delegate_for(server).take_turn(opening_context(catalog), lambda _: None)
+    assert result.repaired and result.move.kind == "statement"
+    assert server.requests == ["broken", "ok"]
+
+
+async def test_broken_json_twice_becomes_a_statement(server, catalog):
+    server.faults.extend(["broken", "broken"])
+    result = await delegate_for(server).take_turn(opening_context(catalog), lambda _: None)
+    assert result.fallback and result.move == result.move.model_copy(update={"kind": "statement"})
+    assert result.move.text == "unterminated"
+
+
+async def test_persistent_failure_yields_the_turn_and_the_session_completes(server, tmp_path):
+    server.faults.extend(["500"] * 3)  # first call and both retries fail
+    options = RunOptions(scenario="bilateral", model="openai:fault", max_turns=3, out=tmp_path)
+    with ModelPool(SETTINGS, environ={"OPENAI_BASE_URL": server.base_url}) as pool:
+        prepared = prepare(options, pool)
+        transcript = await run_prepared(prepared)
+    saved = load_transcript(tmp_path / f"{transcript.session_id}.json")
+    assert saved.status == "complete"
+    errors = [e for e in saved.events if e.type == "error"]
+    assert errors and "Error code: 500" in errors[0].text and "yields" in errors[0].text
+    first = next(e for e in saved.events if e.type == "message" and e.speaker != CHAIR)
+    assert first.move.kind == "yield" and first.speaker == errors[0].speaker
+    later = [e for e in saved.events if e.type == "message" and e.speaker != CHAIR][1:]
+    assert later and all(e.text == "We ask all sides to return to the table." for e in later)
+    assert server.requests[:3] == ["500", "500", "500"]

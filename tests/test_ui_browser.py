@@ -1,0 +1,142 @@
+"""End to end: a person joins six-party-2003 as Russia in a real Chromium, plays, votes, finds it in history.
+
+Starts `parley ui --model scripted` on a free loopback port with password login enabled,
+drives Debian's Chromium through Playwright, and saves a screenshot in test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from agents.llm.local_server import free_port
+from tests.conftest import ROOT
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+OTHERS = ["United States", "North Korea", "South Korea", "China", "Japan"]
+STATEMENT = "Russia proposes a standing regional security meeting, to be held in Vladivostok."
+USER, PASSWORD = "tester", "correct horse battery"
+pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+
+
+def wait_for_http(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"parley ui exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)  # polling a readiness probe
+    raise TimeoutError(f"{url} did not answer")
+
+
+@pytest.fixture(scope="module")
+def ui_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("ui")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env.update(CHAINLIT_AUTH_SECRET="parley-test-secret-" + "x" * 32, PARLEY_UI_USERS=f"{USER}:{PASSWORD}")
+    command = [sys.executable, "-m", "agents.cli", "ui", "--model", "scripted", "--port", str(port)]
+    command += ["--db", str(folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
+    log = open(folder / "server.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        wait_for_http(f"http://127.0.0.1:{port}/", process)
+        yield {"url": f"http://127.0.0.1:{port}", "folder": folder}
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+async def log_in(page, url: str) -> None:
+    await page.route(re.compile(r"^(?!http://(127\.0\.0\.1|localhost)).*"), lambda route: route.abort())
+    await page.goto(url)
+    await page.fill("#email", USER)
+    await page.fill("#password", PASSWORD)
+    await page.click("button[type=submit]")
+
+
+async def play_as_russia(page) -> int:
+    """Answer every question until the outcome shows: one typed statement, then yields; accept all."""
+    statement_button = page.get_by_role("button", name="Make a statement")
+    yield_button = page.get_by_role("button", name="Yield the floor")
+    accept_button = page.get_by_role("button", name="Accept", exact=True)
+    outcome = page.get_by_text(re.compile(r"Outcome: (Consensus reached|No consensus)"))
+    spoke, votes = False, 0
+    for _ in range(60):
+        await statement_button.or_(accept_button).or_(outcome).first.wait_for(timeout=120_000)
+        if await outcome.count():
+            return votes
+        if await accept_button.count():
+            await click_and_wait_until_gone(accept_button.first)
+            votes += 1
+        elif not spoke:
+            await click_and_wait_until_gone(statement_button.first)
+            await page.get_by_text("Type your statement:").wait_for()
+            await page.fill("#chat-input", STATEMENT)
+            await page.keyboard.press("Enter")
+            spoke = True
+        else:
+            await click_and_wait_until_gone(yield_button.first)
+    raise AssertionError("the session did not reach its outcome")
+
+
+async def click_and_wait_until_gone(button) -> None:
+    """Click an ask-button and wait until Chainlit removes it, so the next look sees fresh buttons."""
+    handle = await button.element_handle()
+    await handle.click()
+    await handle.wait_for_element_state("hidden")
+
+
+async def test_a_person_plays_russia_votes_and_finds_the_session_in_history(ui_server):
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+        await log_in(page, ui_server["url"])
+        await page.locator("#chat-profiles").get_by_text("six-party-2003").wait_for()
+        await page.get_by_role("button", name="Russia", exact=True).click()
+        await page.get_by_role("button", name="Ask for the floor").click()
+        try:
+            votes = await play_as_russia(page)
+        except Exception:
+            ARTIFACTS.mkdir(exist_ok=True)
+            await page.screenshot(path=str(ARTIFACTS / "ui-failure.png"), full_page=True)
+            raise
+
+        text = await page.locator("body").inner_text()
+        for name in [*OTHERS, "Chair - China"]:
+            assert f"{name}:" in text, f"{name} never spoke under its own name"
+        assert f"Russia: {STATEMENT}" in text
+        assert "Russia asks for the floor." in text
+        assert votes >= 4  # the chair tabled one clause per agenda item
+        assert re.search(r"six-party-2003-\d{8}-\d{6}-\w{6}\.json", text)
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "ui-session.png"), full_page=True)
+
+        transcripts = list((ui_server["folder"] / "transcripts").glob("*.json"))
+        assert len(transcripts) == 1
+
+        await page.reload()
+        history = page.locator("#thread-history a")
+        await history.first.wait_for(timeout=30_000)
+        assert await history.count() >= 1
+        assert "six-party-2003: Russia" in await history.first.inner_text()
+        await history.first.click()
+        await page.get_by_text(STATEMENT).first.wait_for(timeout=30_000)
+        await browser.close()

@@ -1,0 +1,232 @@
+"""The web app's parts that need no browser: event-to-message mapping, settings, storage, a person's seat."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+
+import pytest
+
+from agents.delegates.base import TurnContext, VoteContext
+from agents.delegates.human import HumanDelegate, InputRejected, clean_text
+from agents.draft import Draft
+from agents.engine.programme import build_programme
+from agents.memory import Memory
+from agents.moves import Ballot, ClauseVote, Move
+from agents.testing import scripted_session
+from agents.ui.avatars import FLAGS, avatar_file_name, png_bytes, write_avatars
+from agents.ui.persistence import ensure_schema
+from agents.ui.presenter import Presenter, brief_markdown
+from agents.ui.settings import UiSettings, parse_users
+from tests.conftest import ROOT
+
+
+async def present_session(seat: str | None):
+    session = scripted_session(seed=2)
+    presenter = Presenter(session.cast, seat)
+    shown = []
+    async for event in session.run():
+        shown += presenter.present(event)
+    return session, shown
+
+
+async def test_every_delegation_and_the_chair_speak_as_their_own_author():
+    session, shown = await present_session("russia")
+    authors = {s.author for s in shown if s.kind in ("post", "finish", "stream")}
+    assert {p.short_name for p in session.cast.delegations.values()} | {"Chair - China"} <= authors
+    for item in shown:
+        if item.kind == "finish":
+            assert item.content.startswith(f"**{item.author}:**")  # the name is in the visible text too
+
+
+async def test_tokens_stream_into_one_message_per_speech_except_the_persons_own():
+    _, shown = await present_session("russia")
+    streams_open = None
+    for item in shown:
+        if item.kind == "stream":
+            assert item.author != "Russia"
+            streams_open = item.author
+        elif item.kind == "finish":
+            assert item.author == streams_open
+            streams_open = None
+    assert any(item.kind == "stream" for item in shown)
+
+
+async def test_phases_floor_draft_and_outcome_are_shown_distinctly():
+    _, shown = await present_session(None)
+    phases = [s for s in shown if s.style == "phase"]
+    assert phases and all(s.content.startswith("### ") for s in phases)
+    assert any(s.style == "floor" for s in shown)
+    drafts = [s for s in shown if s.kind == "draft"]
+    assert drafts and drafts[0].draft.clauses
+    outcome = [s for s in shown if s.kind == "outcome"]
+    assert len(outcome) == 1 and "## Outcome" in outcome[0].content and "| Clause |" in outcome[0].content
+
+
+async def test_the_person_is_told_when_it_is_their_turn():
+    _, shown = await present_session("japan")
+    floors = [s.content for s in shown if s.style == "floor" and "It is your turn" in s.content]
+    assert floors and all("Japan" in text for text in floors)
+
+
+def test_brief_holds_only_the_own_private_instructions(catalog):
+    russia, usa = catalog.personas["russia"], catalog.personas["usa"]
+    brief = brief_markdown(russia)
+    assert all(c.text in brief for c in russia.private_instructions)
+    assert not any(c.text in brief for c in usa.private_instructions)
+
+
+def test_avatars_exist_for_every_persona_under_chainlits_file_names(catalog, tmp_path):
+    for persona in catalog.personas.values():
+        assert (ROOT / "public" / "avatars" / avatar_file_name(persona.short_name)).exists()
+    assert avatar_file_name("Chair - China") == "chair_-_china.png"
+    written = write_avatars(tmp_path, {"russia": "Russia"})
+    data = written[0].read_bytes()
+    assert data.startswith(b"\x89PNG") and data == png_bytes(FLAGS["russia"])
+    assert data != png_bytes(FLAGS["japan"])
+
+
+def test_settings_parse_users_models_and_paths(tmp_path):
+    users_file = tmp_path / "users.txt"
+    users_file.write_text("carol:pw3\n", encoding="utf-8")
+    env = {
+        "PARLEY_UI_MODELS": "scripted, local",
+        "PARLEY_UI_USERS": "alice:s1, bob:s2",
+        "PARLEY_UI_USERS_FILE": str(users_file),
+    }
+    settings = UiSettings.from_env(env)
+    assert settings.models == ["scripted", "local"]
+    assert settings.users == {"alice": "s1", "bob": "s2", "carol": "pw3"}
+    assert settings.check_password("alice", "s1") and not settings.check_password("alice", "s2")
+    assert not settings.check_password("mallory", "")
+    assert parse_users("no-colon, :x, y:") == {}
+
+
+def test_sqlite_schema_has_the_columns_chainlit_writes(tmp_path):
+    path = ensure_schema(tmp_path / "ui.sqlite")
+    ensure_schema(path)  # idempotent
+    with sqlite3.connect(path) as connection:
+        columns = {row[1] for row in connection.execute("PRAGMA table_info(steps)")}
+        element_columns = {row[1] for row in connection.execute("PRAGMA table_info(elements)")}
+        version = connection.execute("PRAGMA user_version").fetchone()[0]
+    assert {"autoCollapse", "defaultOpen", "command", "modes"} <= columns
+    assert {"props", "autoPlay", "playerConfig"} <= element_columns
+    assert version == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("  We agree. ", "We agree."), ("bell\x07 and\x00 nul", "bell and nul"), ("<b>bold</b>", "<b>bold</b>")],
+)
+def test_person_text_is_cleaned(text, expected):
+    assert clean_text(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "x" * 4001])
+def test_empty_or_overlong_person_text_is_refused_with_a_reason(text):
+    with pytest.raises(InputRejected, match="empty|limit is 4000"):
+        clean_text(text)
+
+
+class SilentPrompter:
+    """A person who never answers: ask_* wait until cancelled."""
+
+    def __init__(self):
+        self.told = []
+
+    async def ask_move(self, context):
+        await asyncio.Event().wait()
+
+    async def ask_ballot(self, context):
+        await asyncio.Event().wait()
+
+    async def tell(self, text):
+        self.told.append(text)
+
+
+class ReadyPrompter(SilentPrompter):
+    async def ask_move(self, context):
+        return Move(kind="statement", text="We are here.")
+
+    async def ask_ballot(self, context):
+        return Ballot(votes=[ClauseVote(clause=1, vote="object", reason="No.")])
+
+
+def contexts(catalog):
+    cast = catalog.cast("six-party-2003")
+    programme = build_programme(cast.scenario)
+    draft = Draft().add("A clause.", "chair-prc", 0, "tabled")
+    segment = programme[0]
+    turn = TurnContext(cast, cast.delegations["russia"], segment.phase, None, segment.allowed_moves, draft, Memory(), 1)
+    vote = VoteContext(cast, cast.delegations["russia"], programme[-2].phase, draft, Memory(), 9)
+    return turn, vote
+
+
+class NoAnswerPrompter(SilentPrompter):
+    """A front end whose own time limit ran out: it answers None."""
+
+    async def ask_move(self, context):
+        return None
+
+    async def ask_ballot(self, context):
+        return None
+
+
+@pytest.mark.parametrize("prompter_class", [SilentPrompter, NoAnswerPrompter])
+async def test_a_silent_person_yields_and_abstains_after_the_time_limit(catalog, prompter_class):
+    turn, vote = contexts(catalog)
+    prompter = prompter_class()
+    delegate = HumanDelegate("russia", prompter, timeout_seconds=0, grace_seconds=0)
+    result = await delegate.take_turn(turn, lambda _: None)
+    assert result.move.kind == "yield" and "no answer" in result.note
+    ballot = await delegate.vote(vote)
+    assert ballot.ballot is None and "no ballot" in ballot.note
+    assert len(prompter.told) == 2 and "Time is up" in prompter.told[0]
+
+
+async def test_a_persons_answers_pass_through_unchanged(catalog):
+    turn, vote = contexts(catalog)
+    delegate = HumanDelegate("russia", ReadyPrompter(), timeout_seconds=60, label="person (tester)")
+    result = await delegate.take_turn(turn, lambda _: None)
+    assert result.move == Move(kind="statement", text="We are here.") and result.model == "person (tester)"
+    assert (await delegate.vote(vote)).ballot.votes[0].vote == "object"
+
+
+async def test_a_person_in_a_seat_plays_through_the_engine(catalog):
+    session = scripted_session(seed=1)
+    session.delegates["russia"] = HumanDelegate("russia", ReadyPrompter(), timeout_seconds=60)
+    events = [event async for event in session.run()]
+    russia = [e for e in events if e.type == "message" and e.speaker == "russia"]
+    assert russia and all(e.text == "We are here." and e.model == "person" for e in russia)
+    votes = next(e for e in events if e.type == "vote_cast" and e.speaker == "russia").votes
+    assert votes[0].vote == "object" and all(v.vote == "abstain" for v in votes[1:])
+
+
+async def test_a_floor_request_between_turns_reaches_the_chair():
+    session = scripted_session(seed=1, max_turns=4)
+    session.request_floor("japan")
+    session.request_floor("atlantis")  # not seated: ignored
+    events = [event async for event in session.run()]
+    requested = [e.speaker for e in events if e.type == "floor_requested"]
+    assert requested[0] == "japan" and "atlantis" not in requested
+    first_floor = next(e for e in events if e.type == "floor_given")
+    assert (first_floor.speaker, first_floor.reason) == ("japan", "request")
+
+
+async def test_the_advisor_suggests_moves_the_phase_allows(catalog):
+    from agents.advisor import advise
+    from agents.testing import ScriptedChatModel
+
+    turn, _ = contexts(catalog)
+    suggestions = await advise(ScriptedChatModel(seed=3), turn)
+    assert 1 <= len(suggestions) <= 3
+    assert all(move.kind in turn.allowed_moves for move in suggestions)
+
+
+def test_parley_ui_drops_ci_from_the_servers_environment(monkeypatch, tmp_path):
+    from agents.cli.ui import ui_environment
+
+    monkeypatch.setenv("CI", "true")
+    env = ui_environment(["scripted"], tmp_path / "db.sqlite", tmp_path / "out")
+    assert "CI" not in env and env["PARLEY_UI_MODELS"] == "scripted"
+    assert env["PARLEY_UI_DB"] == str((tmp_path / "db.sqlite").resolve())
