@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, TypeAdapter
+from pydantic import BaseModel, Field, PrivateAttr, TypeAdapter
 
 from agents.draft import Draft
 from agents.moves import CastVote, Move
@@ -45,6 +45,17 @@ class EventBase(BaseModel):
     turn: int = Field(default=0, description="delegate turns completed when it happened")
     speaker: str | None = Field(default=None, description="a delegation id or 'chair'")
     time: str = Field(default_factory=now)
+    # The engine task that emitted the event (kept in the journal, not in transcripts): on
+    # resume, events of tasks that will run again are dropped so nothing is doubled.
+    _task: str | None = PrivateAttr(default=None)
+
+    @property
+    def task(self) -> str | None:
+        return self._task
+
+    @task.setter
+    def task(self, value: str | None) -> None:
+        self._task = value
 
 
 class SessionStarted(EventBase):

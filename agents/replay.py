@@ -52,7 +52,14 @@ def options_from(transcript: Transcript, out: Path | None) -> RunOptions:
         out=out,
         floor_policy=str(settings.get("floor_policy") or "requests-first"),
         persona_for=persona_for,
+        model_for=_pairs(settings.get("model_for")),
     )
+
+
+def _pairs(text: object) -> dict[str, str]:
+    """``"dprk=local,chair=scripted"`` to a dict."""
+    pairs = (pair.partition("=") for pair in str(text or "").split(","))
+    return {seat: value for seat, sep, value in pairs if sep}
 
 
 def _int_or_none(value: object) -> int | None:

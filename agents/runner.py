@@ -95,6 +95,8 @@ def prepare(
     catalog: Catalog | None = None,
     seats: dict[str, Delegate] | None = None,
     models: dict[str, ModelHandle] | None = None,
+    session_id: str | None = None,
+    write_header: bool = True,
 ) -> PreparedSession:
     """Everything but running: validates inputs and builds models before any model is called.
 
@@ -117,7 +119,7 @@ def prepare(
         seat: ModelDelegate(seat, handle.model, handle.label) for seat, handle in handles.items() if seat != CHAIR
     }
     delegates.update(seats or {})
-    session_id = new_session_id(cast.scenario.id)
+    session_id = session_id or new_session_id(cast.scenario.id)
     checkpoint = options.out / CHECKPOINT_FILE if options.out and options.checkpoints else None
     config = SessionConfig(session_id, options.max_turns, options.floor_policy, checkpoint)
     session = Session(cast, delegates, chair_model=handles[CHAIR].model, config=config)
@@ -130,16 +132,24 @@ def prepare(
         "floor_policy": options.floor_policy,
         "scenario": options.scenario,
     }
+    if options.model_for:
+        settings["model_for"] = ",".join(f"{seat}={spec}" for seat, spec in options.model_for.items())
     if options.persona_for:
         settings["persona_for"] = ",".join(f"{seat}={path}" for seat, path in options.persona_for.items())
-    writer = TranscriptWriter(new_transcript(cast, session_id, labels, settings), options.out, recorder)
+    transcript = new_transcript(cast, session_id, labels, settings)
+    writer = TranscriptWriter(transcript, options.out, recorder, write_header=write_header)
     return PreparedSession(session, writer)
 
 
-async def run_prepared(prepared: PreparedSession, on_event: EventSink | None = None) -> Transcript:
-    """Run to the end, recording every event; ``on_event`` may be a plain or an async function."""
+async def run_prepared(
+    prepared: PreparedSession, on_event: EventSink | None = None, resume: bool = False
+) -> Transcript:
+    """Run to the end (or, with ``resume``, on from the last checkpoint), recording every event.
+
+    ``on_event`` may be a plain or an async function.
+    """
     try:
-        async for event in prepared.session.run():
+        async for event in prepared.session.run(resume=resume):
             prepared.writer.add(event)
             if on_event is not None:
                 shown = on_event(event)

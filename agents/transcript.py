@@ -8,6 +8,7 @@ atomic rename, so a reader never sees a half-written file.
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from datetime import UTC, datetime
@@ -18,7 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agents.catalog import Cast
 from agents.draft import Draft
-from agents.events import CHAIR, Event, Outcome, SessionEnded, Token, Usage
+from agents.events import CHAIR, EVENT_ADAPTER, Event, Outcome, SessionEnded, Token, Usage
 from agents.llm.recording import ModelCall, Recorder
 from agents.loading import ConfigError, describe_validation_error, parse_document
 
@@ -140,14 +141,43 @@ class TranscriptWriter:
     With a ``recorder``, its model calls are stored in the transcript when it is finished.
     """
 
-    def __init__(self, transcript: Transcript, folder: Path | None = None, recorder: Recorder | None = None):
+    def __init__(
+        self,
+        transcript: Transcript,
+        folder: Path | None = None,
+        recorder: Recorder | None = None,
+        write_header: bool = True,
+    ):
         self.transcript = transcript
         self.folder = folder
         self.recorder = recorder
         self._journal = None
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
+            if write_header:  # at once, so that a killed session can be resumed from it
+                write_atomically(self.json_path, self.transcript.model_dump_json(indent=2))
             self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115
+
+    def close(self) -> None:
+        """Close the journal without finishing the transcript."""
+        if self._journal is not None:
+            self._journal.close()
+            self._journal = None
+
+    @classmethod
+    def resume(
+        cls, folder: Path, header: Transcript, drop_tasks: set[str], recorder: Recorder | None = None
+    ) -> TranscriptWriter:
+        """Pick up a session that stopped without finishing: its ``header`` and its journal.
+
+        A torn last journal line (the process died mid-write) is ignored, and so are the events
+        of ``drop_tasks``, the engine steps that will run again and emit them anew.
+        """
+        journal = folder / f"{header.session_id}.events.jsonl"
+        kept = [(task, event) for task, event in read_journal(journal) if task not in drop_tasks]
+        write_atomically(journal, "".join(journal_line(event, task) for task, event in kept))
+        transcript = header.model_copy(update={"events": [event for _, event in kept], "status": "running"})
+        return cls(transcript, folder, recorder, write_header=False)
 
     @property
     def json_path(self) -> Path:
@@ -170,7 +200,7 @@ class TranscriptWriter:
             self.transcript.outcome = event.outcome
             self.transcript.status = "complete"
         if self._journal is not None:
-            self._journal.write(event.model_dump_json() + "\n")
+            self._journal.write(journal_line(event, event.task))
             self._journal.flush()
 
     def finish(self) -> Transcript:
@@ -185,11 +215,28 @@ class TranscriptWriter:
         if self.folder is not None:
             write_atomically(self.json_path, self.transcript.model_dump_json(indent=2))
             write_atomically(self.markdown_path, transcript_markdown(self.transcript))
-            if self._journal is not None:
-                self._journal.close()
-                self._journal = None
-                self.journal_path.unlink(missing_ok=True)
+            self.close()
+            self.journal_path.unlink(missing_ok=True)
         return self.transcript
+
+
+def journal_line(event: Event, task: str | None) -> str:
+    """One journal line: the event's JSON with the engine task that emitted it."""
+    return json.dumps({**event.model_dump(mode="json"), "task": task}) + "\n"
+
+
+def read_journal(path: Path) -> list[tuple[str | None, Event]]:
+    """The journal's events with their tasks; stops at a torn (unparseable) line."""
+    if not path.exists():
+        return []
+    entries = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            data = json.loads(line)
+            entries.append((data.pop("task", None), EVENT_ADAPTER.validate_python(data)))
+        except (json.JSONDecodeError, ValidationError):
+            break  # the process died while writing this line
+    return entries
 
 
 def load_transcript(path: Path | str) -> Transcript:

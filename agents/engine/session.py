@@ -19,7 +19,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from langgraph.checkpoint.memory import InMemorySaver
 from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
-from langgraph.config import get_stream_writer
+from langgraph.config import get_config, get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, Send
 
@@ -80,6 +80,18 @@ async def open_checkpointer(path: Path | None):
         yield saver
 
 
+def task_writer() -> Callable[[Event], None]:
+    """The node's event writer, tagging each event with the graph task that emitted it."""
+    write = get_stream_writer()
+    task = get_config()["metadata"].get("langgraph_checkpoint_ns")
+
+    def emit(event: Event) -> None:
+        event.task = task
+        write(event)
+
+    return emit
+
+
 class Session:
     """One run of a scenario. ``async for event in session.run()`` drives it to the end."""
 
@@ -113,20 +125,45 @@ class Session:
 
     # -- running -----------------------------------------------------------------------------
 
-    async def run(self) -> AsyncIterator[Event]:
-        """Run the session from the start, yielding every event as it happens."""
-        yield SessionStarted(
-            phase="session",
-            session_id=self.session_id,
-            scenario_id=self.cast.scenario.id,
-            title=self.cast.scenario.title,
-            parties=self.parties,
-        )
-        run_config = {"configurable": {"thread_id": self.session_id}, "recursion_limit": RECURSION_LIMIT}
+    @property
+    def run_config(self) -> dict[str, Any]:
+        return {"configurable": {"thread_id": self.session_id}, "recursion_limit": RECURSION_LIMIT}
+
+    async def run(self, resume: bool = False) -> AsyncIterator[Event]:
+        """Run the session, yielding every event as it happens.
+
+        With ``resume`` it continues from the session's last checkpoint instead of starting:
+        steps that had finished are not run again. Checkpoints are written before each next
+        step starts (``durability="sync"``), so a killed process loses at most the steps
+        that were running; ``unfinished_tasks`` names them.
+        """
+        if not resume:
+            yield SessionStarted(
+                phase="session",
+                session_id=self.session_id,
+                scenario_id=self.cast.scenario.id,
+                title=self.cast.scenario.title,
+                parties=self.parties,
+            )
+        start = None if resume else SessionState()
         async with open_checkpointer(self.config.checkpoint_path) as saver:
             graph = self.build_graph().compile(checkpointer=saver)
-            async for event in graph.astream(SessionState(), run_config, stream_mode="custom"):
+            stream = graph.astream(start, self.run_config, stream_mode="custom", durability="sync")
+            async for event in stream:
                 yield event
+
+    async def unfinished_tasks(self) -> set[str] | None:
+        """Graph tasks (``node:task_id``) a resume will run again; None if the session has no checkpoint.
+
+        Events that such a task emitted before the process died will be emitted again, so a
+        resumed transcript drops them (see ``TranscriptWriter.resume``).
+        """
+        async with open_checkpointer(self.config.checkpoint_path) as saver:
+            graph = self.build_graph().compile(checkpointer=saver)
+            snapshot = await graph.aget_state(self.run_config)
+        if not snapshot.values:
+            return None
+        return {f"{task.name}:{task.id}" for task in snapshot.tasks if task.result is None}
 
     def build_graph(self) -> StateGraph:
         graph = StateGraph(SessionState)
@@ -147,7 +184,7 @@ class Session:
 
     async def chair_node(self, state: SessionState) -> Command:
         """Advance through the programme until someone must act: a speaker, the vote, or the end."""
-        emit = get_stream_writer()
+        emit = task_writer()
         work = state.model_copy()
         while work.segment < len(self.programme):
             segment = self.programme[work.segment]
@@ -248,7 +285,7 @@ class Session:
     # -- delegates ---------------------------------------------------------------------------
 
     async def delegate_turn(self, state: SessionState) -> dict[str, Any]:
-        emit = get_stream_writer()
+        emit = task_writer()
         segment = self.programme[state.segment]
         speaker = state.speaker
         persona = self.cast.delegations[speaker]
@@ -307,7 +344,7 @@ class Session:
         return result
 
     async def cast_vote(self, task: dict[str, Any]) -> dict[str, Any]:
-        emit = get_stream_writer()
+        emit = task_writer()
         party = task["party"]
         segment = self.programme[task["segment"]]
         persona = self.cast.delegations[party]

@@ -8,6 +8,7 @@ lazily, so a missing optional package is reported with the spec that needed it.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -59,9 +60,11 @@ def check_spec(spec: str) -> str:
     """Return ``spec`` if it is well formed, else raise ModelSpecError."""
     if spec in ("local", "scripted"):
         return spec
+    if re.fullmatch(r"scripted:\d+(\.\d+)?", spec):  # scripted, pausing that many seconds per call
+        return spec
     if spec.startswith("openai:") and len(spec) > len("openai:"):
         return spec
-    raise ModelSpecError(f"unknown model spec '{spec}': use openai:<model name>, local or scripted")
+    raise ModelSpecError(f"unknown model spec '{spec}': use openai:<model name>, local, scripted or scripted:<seconds>")
 
 
 @dataclass
@@ -77,8 +80,9 @@ class ModelPool:
         """A model for ``spec``; ``seed`` (else the pool's) seeds its sampling."""
         check_spec(spec)
         settings = self.settings if seed is None else replace(self.settings, seed=seed)
-        if spec == "scripted":
-            return ModelHandle(ScriptedChatModel(seed=settings.seed or 0), SCRIPTED_LABEL)
+        if spec.startswith("scripted"):
+            pause = float(spec.partition(":")[2] or 0)
+            return ModelHandle(ScriptedChatModel(seed=settings.seed or 0, pause_seconds=pause), SCRIPTED_LABEL)
         if spec == "local":
             return ModelHandle(self._local_model(settings), LOCAL_LABEL)
         return ModelHandle(self._openai_model(spec.removeprefix("openai:"), settings), spec)

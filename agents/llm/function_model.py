@@ -9,6 +9,7 @@ which is how tests feed malformed output. Every prompt it receives is kept in ``
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 from collections.abc import AsyncIterator, Callable, Iterator, Sequence
@@ -37,6 +38,7 @@ class FunctionChatModel(BaseChatModel):
     tool_name: str | None = None
     calls: list[list[BaseMessage]] = Field(default_factory=list, exclude=True, repr=False)
     chunk_chars: int = Field(default=CHUNK_CHARS, description="characters of arguments per streamed chunk")
+    pause_seconds: float = Field(default=0.0, description="simulated latency before each streamed reply")
     _copies: dict[str | None, FunctionChatModel] = PrivateAttr(default_factory=dict)
 
     @property
@@ -109,5 +111,7 @@ class FunctionChatModel(BaseChatModel):
         run_manager: AsyncCallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> AsyncIterator[ChatGenerationChunk]:
+        if self.pause_seconds:
+            await asyncio.sleep(self.pause_seconds)  # a simulated model latency, not a wait for a race
         for chunk in self._chunks(messages):
             yield chunk
