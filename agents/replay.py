@@ -26,7 +26,7 @@ from agents.catalog import Catalog
 from agents.events import CHAIR, Event
 from agents.llm.factory import ModelHandle, ModelPool
 from agents.llm.replay_model import ReplayChatModel, Tape
-from agents.runner import PreparedSession, RunOptions, prepare, run_prepared
+from agents.runner import PreparedSession, RunOptions, prepare, run_prepared, split_pairs
 from agents.transcript import Transcript
 
 VOLATILE = ("session_id", "started", "finished", "events[].time", "events[session_started].session_id")
@@ -39,11 +39,7 @@ class ReplayError(ValueError):
 def options_from(transcript: Transcript, out: Path | None) -> RunOptions:
     """The options the session ran with, from its transcript's ``settings``."""
     settings = transcript.settings
-    persona_for = {}
-    for pair in str(settings.get("persona_for") or "").split(","):
-        seat, sep, path = pair.partition("=")
-        if sep:
-            persona_for[seat] = Path(path)
+    persona_for = {seat: Path(path) for seat, path in _pairs(settings.get("persona_for")).items()}
     return RunOptions(
         scenario=str(settings.get("scenario") or transcript.scenario.id),
         model=str(settings.get("model") or "scripted"),
@@ -57,9 +53,8 @@ def options_from(transcript: Transcript, out: Path | None) -> RunOptions:
 
 
 def _pairs(text: object) -> dict[str, str]:
-    """``"dprk=local,chair=scripted"`` to a dict."""
-    pairs = (pair.partition("=") for pair in str(text or "").split(","))
-    return {seat: value for seat, sep, value in pairs if sep}
+    """``"dprk=local,chair=scripted"`` (as settings keep them) to a dict."""
+    return split_pairs(pair for pair in str(text or "").split(",") if pair)
 
 
 def _int_or_none(value: object) -> int | None:

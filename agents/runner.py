@@ -9,7 +9,7 @@ disk) however the run ends, even when it is interrupted.
 from __future__ import annotations
 
 import inspect
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,15 +42,20 @@ class RunOptions:
     checkpoints: bool = True  # write LangGraph checkpoints to out/checkpoints.sqlite (else keep them in memory)
 
 
+def split_pairs(pairs: Iterable[str], option: str = "--model-for", value: str = "SPEC") -> dict[str, str]:
+    """``["dprk=local", ...]`` to ``{"dprk": "local"}``; ``option`` and ``value`` name them in errors."""
+    split = {}
+    for pair in pairs:
+        seat, sep, given = pair.partition("=")
+        if not sep or not seat.strip() or not given.strip():
+            raise ModelSpecError(f"{option} expects SEAT={value}, got '{pair}'")
+        split[seat.strip()] = given.strip()
+    return split
+
+
 def parse_model_for(pairs: list[str]) -> dict[str, str]:
     """``["dprk=openai:gpt-4o", ...]`` to a dict, checking each spec."""
-    overrides = {}
-    for pair in pairs:
-        seat, sep, spec = pair.partition("=")
-        if not sep or not seat or not spec:
-            raise ModelSpecError(f"--model-for expects SEAT=SPEC, got '{pair}'")
-        overrides[seat.strip()] = check_spec(spec.strip())
-    return overrides
+    return {seat: check_spec(spec) for seat, spec in split_pairs(pairs).items()}
 
 
 def seat_specs(cast: Cast, default: str, overrides: dict[str, str]) -> dict[str, str]:

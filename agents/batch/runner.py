@@ -19,6 +19,7 @@ from typing import Protocol
 
 from agents.batch.manifest import BatchConfig, BatchEntry, BatchManifest, finished, open_manifest
 from agents.catalog import Cast, Catalog
+from agents.engine.session import new_session_id
 from agents.events import Event
 from agents.llm.factory import ModelHandle, ModelPool
 from agents.runner import RunOptions, prepare, run_prepared, seat_specs
@@ -101,6 +102,8 @@ async def run_batch(
         entry = manifest.entry(index)
         if finished(options.out, entry):
             entry.status = "complete"
+            # A kill between writing the transcript and removing its journal leaves the journal.
+            (options.out / f"{entry.session_id}.events.jsonl").unlink(missing_ok=True)
             result.skipped.append(index)
         else:
             result.ran.append(index)
@@ -147,9 +150,18 @@ async def _run_one(
         entry = manifest.entry(index)
         discard_partial(options.out, entry)
         session_models = models(index) if models else None
-        prepared = prepare(options.run_options(entry.seed), pool, catalog, models=session_models)  # type: ignore[arg-type]
-        entry.session_id, entry.status, entry.error = prepared.writer.transcript.session_id, "running", None
+        # The manifest names the session before any of its files exist, so a kill at any
+        # point leaves nothing behind that the next run does not know to discard.
+        session_id = new_session_id(catalog.cast(options.scenario).scenario.id)
+        entry.session_id, entry.status, entry.error = session_id, "running", None
         manifest.save(options.out)
+        prepared = prepare(
+            options.run_options(entry.seed),
+            pool,
+            catalog,
+            models=session_models,
+            session_id=session_id,  # type: ignore[arg-type]
+        )
         on_event = None if progress is None else (lambda event: progress.event(index, event))
         try:
             transcript = await run_prepared(prepared, on_event)

@@ -30,6 +30,11 @@ errors = Console(stderr=True, highlight=False)
 USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError)
 
 
+def verdict(transcript) -> str:
+    """``consensus`` or ``no consensus``, for the line a command prints at the end."""
+    return "consensus" if transcript.outcome and transcript.outcome.consensus else "no consensus"
+
+
 def fail(error: Exception) -> typer.Exit:
     errors.print(f"[bold red]error:[/] {error}", markup=True)
     return typer.Exit(code=2)
@@ -75,11 +80,9 @@ def run(
     except KeyboardInterrupt:
         errors.print("interrupted: the transcript so far is saved")
         raise typer.Exit(code=130) from None
-    outcome = transcript.outcome
-    verdict = "consensus" if outcome and outcome.consensus else "no consensus"
     usage = transcript.total_usage()
     console.print(
-        f"Session {transcript.session_id}: {transcript.status}, {verdict}. "
+        f"Session {transcript.session_id}: {transcript.status}, {verdict(transcript)}. "
         f"Tokens {usage.input_tokens} in / {usage.output_tokens} out{' (estimated)' if usage.estimated else ''}."
     )
     console.print(f"Transcript: {out / (transcript.session_id + '.json')} (and .md)")

@@ -8,12 +8,12 @@ from typing import Annotated
 
 import typer
 
-from agents.cli.commands import USER_ERRORS, app, console, errors, fail
+from agents.cli.commands import USER_ERRORS, app, console, errors, fail, verdict
 from agents.cli.console import EventPrinter
 from agents.fork import ForkOptions, fork_transcript, same_through_turn
-from agents.llm.factory import ModelPool, ModelSpecError
+from agents.llm.factory import ModelPool
 from agents.replay import ReplayError, first_difference, normalised, replay_transcript
-from agents.runner import parse_model_for
+from agents.runner import parse_model_for, split_pairs
 from agents.transcript import Transcript, load_transcript
 
 TranscriptPath = Annotated[Path, typer.Argument(help="a transcript JSON file written by parley")]
@@ -22,13 +22,7 @@ OutOption = Annotated[Path, typer.Option(help="folder for the new transcript")]
 
 def parse_persona_for(pairs: list[str]) -> dict[str, Path]:
     """``["russia=my-russia.yaml"]`` to ``{"russia": Path(...)}`` (absolute, for the transcript)."""
-    overrides = {}
-    for pair in pairs:
-        seat, sep, path = pair.partition("=")
-        if not sep or not seat or not path:
-            raise ModelSpecError(f"--persona-for expects SEAT=FILE, got '{pair}'")
-        overrides[seat.strip()] = Path(path.strip()).resolve()
-    return overrides
+    return {seat: Path(path).resolve() for seat, path in split_pairs(pairs, "--persona-for", "FILE").items()}
 
 
 def _printer(transcript: Transcript, quiet: bool):
@@ -87,9 +81,7 @@ def fork(
     except KeyboardInterrupt:
         errors.print("interrupted: the transcript so far is saved")
         raise typer.Exit(code=130) from None
-    outcome = forked.outcome
-    verdict = "consensus" if outcome and outcome.consensus else "no consensus"
-    console.print(f"Fork {forked.session_id} of {parent.session_id} at turn {at}: {forked.status}, {verdict}.")
+    console.print(f"Fork {forked.session_id} of {parent.session_id} at turn {at}: {forked.status}, {verdict(forked)}.")
     if not same_through_turn(parent, forked, at):
         errors.print(f"note: the fork's first {at} turns differ from the parent's (a persona's names changed?)")
     console.print(f"Transcript: {out / (forked.session_id + '.json')} (and .md)")
