@@ -2,7 +2,8 @@
 
 Six delegations, ``--turns`` delegate turns. Parley runs a long six-party scenario through
 the same path as ``parley run`` (prompts, structured output, recording, LangGraph with an
-in-memory checkpointer; a second row with the SQLite checkpointer ``parley run`` writes).
+in-memory checkpointer; a second row with the SQLite checkpointer ``parley run`` writes; a
+third with delegates that answer without a model call, which leaves the engine alone).
 AutoGen AgentChat runs ``RoundRobinGroupChat`` and ``SelectorGroupChat`` with
 ``ReplayChatCompletionClient``s. The time per turn is the interval between consecutive
 delegate messages as the caller receives them. Goal: Parley's median at most 1 ms.
@@ -28,6 +29,9 @@ from common import (
     turn_intervals,
 )
 
+from agents.delegates.base import TurnResult, VoteResult
+from agents.moves import Move
+
 SPEAKERS = ["usa", "dprk", "rok", "prc", "japan", "russia"]
 
 
@@ -40,6 +44,32 @@ async def parley_row(turns: int, sqlite: bool) -> list[str]:
     median, p95 = median_p95_ms(intervals)
     name = "Parley (SQLite checkpoints)" if sqlite else "Parley (in-memory checkpoints)"
     return [name, str(len(intervals)), f"{median:.2f}", f"{p95:.2f}"]
+
+
+class InstantDelegate:
+    """A seat that answers without any model call: what is left is the engine itself."""
+
+    label = "instant"
+
+    def __init__(self, seat: str):
+        self.seat = seat
+
+    async def take_turn(self, context, on_text) -> TurnResult:
+        on_text(STATEMENT)
+        return TurnResult(Move(kind="statement", text=STATEMENT), "instant")
+
+    async def vote(self, context) -> VoteResult:
+        return VoteResult(None, "instant")
+
+
+async def engine_row(turns: int) -> list[str]:
+    scenario = long_scenario(turns)
+    for _ in range(2):  # the first is a warm-up
+        prepared = prepared_session(scenario, instant_model, turns)
+        prepared.session.delegates = {seat: InstantDelegate(seat) for seat in prepared.session.delegates}
+        intervals = await turn_intervals(prepared)
+    median, p95 = median_p95_ms(intervals)
+    return ["Parley engine only (no model call)", str(len(intervals)), f"{median:.2f}", f"{p95:.2f}"]
 
 
 async def autogen_row(kind: str, turns: int) -> list[str]:
@@ -57,7 +87,7 @@ async def autogen_row(kind: str, turns: int) -> list[str]:
 
 
 async def main(turns: int) -> None:
-    rows = [await parley_row(turns, sqlite=False), await parley_row(turns, sqlite=True)]
+    rows = [await parley_row(turns, sqlite=False), await parley_row(turns, sqlite=True), await engine_row(turns)]
     rows += [await autogen_row("round-robin", turns), await autogen_row("selector", turns)]
     print(f"Orchestration overhead per turn, zero-latency model, 6 delegations, {turns} turns (goal: Parley <= 1 ms)")
     print_table(["framework", "turns", "median ms/turn", "p95 ms/turn"], rows)
