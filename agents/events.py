@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, TypeAdapter
+from pydantic import BaseModel, Field, PrivateAttr, TypeAdapter, computed_field
 
 from agents.draft import Draft
 from agents.moves import CastVote, Move
@@ -45,6 +45,9 @@ class EventBase(BaseModel):
     turn: int = Field(default=0, description="delegate turns completed when it happened")
     speaker: str | None = Field(default=None, description="a delegation id or 'chair'")
     time: str = Field(default_factory=now)
+    audience: list[str] | None = Field(
+        default=None, description="None: said at the table, for all; else the only seats that heard it"
+    )
     # The engine task that emitted the event (kept in the journal, not in transcripts): on
     # resume, events of tasks that will run again are dropped so nothing is doubled.
     _task: str | None = PrivateAttr(default=None)
@@ -56,6 +59,16 @@ class EventBase(BaseModel):
     @task.setter
     def task(self, value: str | None) -> None:
         self._task = value
+
+    @computed_field
+    @property
+    def visibility(self) -> Literal["public", "private"]:
+        """Written to transcripts so every event says who could see it (derived from ``audience``)."""
+        return "public" if self.audience is None else "private"
+
+    def visible_to(self, seat: str | None) -> bool:
+        """Whether ``seat`` saw this event; ``None`` stands for someone reviewing the whole session."""
+        return self.audience is None or seat is None or seat in self.audience
 
 
 class SessionStarted(EventBase):
@@ -71,6 +84,16 @@ class PhaseStarted(EventBase):
     title: str
     agenda_item: str | None = None
     round: int | None = None
+    text: str = ""
+    members: list[str] | None = Field(default=None, description="a private side meeting's members")
+
+
+class MeetingRequested(EventBase):
+    """A delegation asked the chair for a private side meeting; the chair's ruling is public."""
+
+    type: Literal["meeting_requested"] = "meeting_requested"
+    members: list[str]
+    granted: bool
     text: str = ""
 
 
@@ -150,6 +173,7 @@ Event = Annotated[
     | PhaseStarted
     | FloorGiven
     | FloorRequested
+    | MeetingRequested
     | Token
     | Message
     | DraftUpdated

@@ -28,6 +28,9 @@ class Move(BaseModel):
     clause: int | None = Field(default=None, description="clause number, for amendment, support or objection")
     clause_text: str | None = Field(default=None, description="the full wording of the new or amended clause")
     request_floor: bool = Field(default=False, description="ask to speak again on this item")
+    side_meeting: str | None = Field(
+        default=None, description="optional: id of one delegation to meet in private after this round"
+    )
 
 
 class ClauseVote(BaseModel):

@@ -30,9 +30,12 @@ def _event_lines(transcript: Transcript, names: dict[str, str]) -> list[str]:
                 if event.move
                 else ""
             )
-            lines.append(f"\n**{who}**{kind}: {event.text}")
+            private = f" *(private: {' + '.join(names.get(m, m) for m in event.audience)})*" if event.audience else ""
+            lines.append(f"\n**{who}**{kind}{private}: {event.text}")
             if event.move and event.move.clause_text and event.move.kind in ("proposal", "amendment"):
                 lines.append(f"> {event.move.clause_text}")
+        elif event.type == "meeting_requested":
+            lines.append(f"\n*Chair:* {event.text}")
         elif event.type == "draft_updated":
             lines.append(f"\n*Draft: {event.change}.*")
         elif event.type == "vote_cast":

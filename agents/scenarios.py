@@ -10,7 +10,7 @@ from pydantic import Field, model_validator
 from agents.loading import load_model
 from agents.personas import ID_PATTERN, Strict
 
-PhaseKind = Literal["opening", "discussion", "drafting", "amendments", "consensus", "closing"]
+PhaseKind = Literal["opening", "discussion", "drafting", "amendments", "consensus", "closing", "side_meeting"]
 ConsensusRule = Literal["no_objection", "unanimous", "majority"]
 
 PHASE_TITLES: dict[str, str] = {
@@ -20,7 +20,10 @@ PHASE_TITLES: dict[str, str] = {
     "amendments": "Amendments",
     "consensus": "Consensus call",
     "closing": "Closing statements",
+    "side_meeting": "Private side meeting",
 }
+# Phases after which a side meeting may be held (set in the scenario or asked for at the table).
+MEETING_PHASES = ("opening", "discussion", "drafting", "amendments")
 
 
 class AgendaItem(Strict):
@@ -42,6 +45,16 @@ class Phase(Strict):
         return PHASE_TITLES[self.kind]
 
 
+class SideMeeting(Strict):
+    """A meeting set in the scenario, held in private after a phase: only its members hear it."""
+
+    members: list[str] = Field(min_length=2, max_length=3)
+    after: Literal[MEETING_PHASES] = Field(description="the phase after which it is held")
+    topic: str = Field(default="", max_length=200)
+    rounds: int = Field(default=1, ge=1, le=3)
+    sources: list[str] = Field(default_factory=list)
+
+
 class Scenario(Strict):
     """A negotiation setting. Party and chair ids refer to persona files."""
 
@@ -58,6 +71,10 @@ class Scenario(Strict):
     consensus_rule: ConsensusRule = "no_objection"
     max_clauses: int = Field(default=8, ge=1, le=30)
     human_timeout_seconds: int = Field(default=300, ge=5)
+    side_meetings: list[SideMeeting] = Field(default_factory=list)
+    max_requested_meetings: int = Field(
+        default=2, ge=0, le=10, description="side meetings the chair grants on request, per session"
+    )
 
     @model_validator(mode="after")
     def _ids_are_unique(self) -> Scenario:
@@ -65,7 +82,21 @@ class Scenario(Strict):
         _require_unique("agenda", [item.id for item in self.agenda])
         if self.chair in self.parties:
             raise ValueError(f"chair: '{self.chair}' is a delegation, not a chair persona")
+        self._check_side_meetings()
         return self
+
+    def _check_side_meetings(self) -> None:
+        for index, phase in enumerate(self.phases):
+            if phase.kind == "side_meeting":
+                raise ValueError(f"phases[{index}].kind: side meetings go under 'side_meetings', not 'phases'")
+        kinds = {phase.kind for phase in self.phases}
+        for index, meeting in enumerate(self.side_meetings):
+            _require_unique(f"side_meetings[{index}].members", meeting.members)
+            for member in meeting.members:
+                if member not in self.parties:
+                    raise ValueError(f"side_meetings[{index}].members: '{member}' is not a party")
+            if meeting.after not in kinds:
+                raise ValueError(f"side_meetings[{index}].after: the scenario has no '{meeting.after}' phase")
 
     def agenda_item(self, item_id: str) -> AgendaItem:
         return next(item for item in self.agenda if item.id == item_id)

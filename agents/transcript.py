@@ -80,6 +80,17 @@ class Transcript(BaseModel):
     parent: ParentRef | None = None
     recording: list[ModelCall] = Field(default_factory=list)
 
+    def seen_by(self, seat: str | None) -> Transcript:
+        """The session as ``seat`` saw it: private side meetings it did not sit in are left out.
+
+        ``None`` is someone reviewing the whole session and gets everything. A seat's view has
+        no model recording either: recorded prompts hold every delegation's private brief.
+        """
+        if seat is None:
+            return self
+        events = [event for event in self.events if event.visible_to(seat)]
+        return self.model_copy(update={"events": events, "recording": []})
+
     def usage_by_speaker(self) -> dict[str, Usage]:
         """Tokens per delegation (and the chair), summed over its messages, votes and floor choices."""
         totals: dict[str, Usage] = {}

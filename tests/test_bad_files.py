@@ -89,6 +89,14 @@ def catalog_with(tmp_path: Path, scenario: dict) -> tuple[Catalog, Path]:
         (lambda d: d["phases"].append({"kind": "lunch"}), "phases[6].kind", "Input should be"),
         (lambda d: d.update(date=20030827), "date", "valid string"),
         (lambda d: d.update(consensus="yes"), "consensus", "Extra inputs"),
+        (
+            lambda d: d["side_meetings"][0].update(members=["usa", "india"]),
+            "side_meetings[0].members",
+            "'india' is not a party",
+        ),
+        (lambda d: d["side_meetings"][0].update(members=["usa"]), "side_meetings[0].members", "at least 2"),
+        (lambda d: d["side_meetings"][0].update(after="closing"), "side_meetings[0].after", "Input should be"),
+        (lambda d: d["phases"].insert(1, {"kind": "side_meeting"}), "phases[1].kind", "go under 'side_meetings'"),
     ],
 )
 def test_bad_scenario_names_file_and_field(tmp_path, change, field, words):

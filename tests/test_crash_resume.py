@@ -62,8 +62,14 @@ def kill_point(expected: list[str], where: str) -> int:
     return {"early": 3, "third": len(expected) // 3, "two_thirds": 2 * len(expected) // 3}[where]
 
 
-@pytest.mark.parametrize("where", ["early", "third", "two_thirds", "mid_vote"])
-async def test_a_killed_session_resumes_with_every_event_once(tmp_path, where):
+RESUME = ["resume"]
+RUN_RESUME = ["run", "--resume"]  # the same, spelt as an option of `parley run`
+
+
+@pytest.mark.parametrize(
+    ("where", "command"), [("early", RESUME), ("third", RUN_RESUME), ("two_thirds", RESUME), ("mid_vote", RUN_RESUME)]
+)
+async def test_a_killed_session_resumes_with_every_event_once(tmp_path, where, command):
     expected = await reference_events()
     kill_at = kill_point(expected, where)
     process = start_run(tmp_path)
@@ -72,7 +78,7 @@ async def test_a_killed_session_resumes_with_every_event_once(tmp_path, where):
     assert load_transcript(tmp_path / f"{session_id}.json").status == "running"
 
     resumed = subprocess.run(
-        [sys.executable, "-m", "agents.cli", "resume", session_id, "--out", str(tmp_path), "--quiet"],
+        [sys.executable, "-m", "agents.cli", *command, session_id, "--out", str(tmp_path), "--quiet"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -103,5 +109,6 @@ def test_resuming_a_complete_session_is_refused(tmp_path):
     runner = CliRunner()
     assert runner.invoke(app, ["run", "--model", "scripted", "--quiet", "--out", str(tmp_path)]).exit_code == 0
     session_id = next(tmp_path.glob("*.json")).stem
-    result = runner.invoke(app, ["resume", session_id, "--out", str(tmp_path)])
-    assert result.exit_code == 2 and "nothing to resume" in result.output
+    for command in (RESUME, RUN_RESUME):
+        result = runner.invoke(app, [*command, session_id, "--out", str(tmp_path)])
+        assert result.exit_code == 2 and "nothing to resume" in result.output

@@ -64,7 +64,7 @@ def test_rotation_moves_the_first_speaker():
 )
 async def test_chair_model_never_names_an_invalid_speaker(catalog, answer, expected, reason):
     cast = catalog.cast("six-party-2003")
-    segment = build_programme(cast.scenario)[1]
+    segment = next(s for s in build_programme(cast.scenario) if s.kind == "discussion")
     model = FunctionChatModel(reply=lambda messages, tool: answer)
     decision = await choose_speaker(cast, model, ["russia", "japan"], "request", segment, [])
     assert decision.speaker == expected and decision.reason == reason
@@ -73,7 +73,7 @@ async def test_chair_model_never_names_an_invalid_speaker(catalog, answer, expec
 
 async def test_chair_model_failure_falls_back_to_the_earliest_request(catalog):
     cast = catalog.cast("six-party-2003")
-    segment = build_programme(cast.scenario)[1]
+    segment = next(s for s in build_programme(cast.scenario) if s.kind == "discussion")
 
     def broken(messages, tool):
         raise TimeoutError("model did not answer")
@@ -84,7 +84,7 @@ async def test_chair_model_failure_falls_back_to_the_earliest_request(catalog):
 
 async def test_chair_model_is_not_asked_when_there_is_no_choice(catalog):
     cast = catalog.cast("six-party-2003")
-    segment = build_programme(cast.scenario)[1]
+    segment = next(s for s in build_programme(cast.scenario) if s.kind == "discussion")
     model = FunctionChatModel(reply=lambda messages, tool: {"speaker": "usa"})
     decision = await choose_speaker(cast, model, ["rok"], "order", segment, [])
     assert decision.speaker == "rok" and model.calls == []

@@ -12,7 +12,7 @@ from agents.runner import RunOptions, run_session
 from agents.testing import scripted_session
 from agents.transcript import load_transcript
 
-PHASES = ["opening", "discussion", "drafting", "amendments", "consensus", "closing"]
+PHASES = ["opening", "side_meeting", "discussion", "drafting", "amendments", "consensus", "closing"]
 
 
 async def collect(session):
@@ -26,7 +26,7 @@ async def test_six_party_session_runs_every_phase_and_everyone_speaks():
     assert events[0].type == "session_started" and events[-1].type == "session_ended"
     assert types["error"] == 0
     phases_in_order = list(dict.fromkeys(e.phase for e in events if e.type == "phase_started"))
-    assert phases_in_order == PHASES
+    assert phases_in_order == PHASES  # the scenario sets a US-DPRK side meeting after the opening
     speakers = {e.speaker for e in events if e.type == "message" and e.speaker != CHAIR}
     assert speakers == set(session.parties)
     opening = [e.speaker for e in events if e.type == "message" and e.phase == "opening"]

@@ -69,6 +69,20 @@ async def test_the_person_is_told_when_it_is_their_turn():
     assert floors and all("Japan" in text for text in floors)
 
 
+async def test_a_side_meeting_shows_only_to_its_members():
+    session = scripted_session(seed=2)
+    events = [event async for event in session.run()]
+    said = {e.text for e in events if e.type == "message" and e.audience == ["usa", "dprk"]}
+    assert len(said) == 2  # the scenario's US-DPRK meeting
+    for seat, sees in (("dprk", True), ("usa", True), ("japan", False), (None, False)):
+        presenter = Presenter(session.cast, seat)
+        shown = " ".join(item.content for event in events for item in presenter.present(event))
+        assert all((text in shown) == sees for text in said), seat
+        assert "now meet in private" in shown  # the meeting itself is announced to everyone
+    members_view = [item for event in events for item in Presenter(session.cast, "usa").present(event)]
+    assert any("*(in private)*" in item.content for item in members_view)
+
+
 def test_brief_holds_only_the_own_private_instructions(catalog):
     russia, usa = catalog.personas["russia"], catalog.personas["usa"]
     brief = brief_markdown(russia)
@@ -230,3 +244,32 @@ def test_parley_ui_drops_ci_from_the_servers_environment(monkeypatch, tmp_path):
     env = ui_environment(["scripted"], tmp_path / "db.sqlite", tmp_path / "out")
     assert "CI" not in env and env["PARLEY_UI_MODELS"] == "scripted"
     assert env["PARLEY_UI_DB"] == str((tmp_path / "db.sqlite").resolve())
+
+
+async def test_a_person_can_ask_for_a_private_meeting_with_their_move(catalog):
+    from agents.ui.prompter import ChainlitPrompter
+
+    class Clicks(ChainlitPrompter):
+        """The page's buttons and text box, answered from a list; what is offered is kept."""
+
+        def __init__(self, answers):
+            super().__init__("Chair", 5)
+            self.answers, self.offered, self.told = list(answers), [], []
+
+        async def choose(self, content, options):
+            self.offered.append(options)
+            return self.answers.pop(0)
+
+        async def ask_text(self, content):
+            return self.answers.pop(0)
+
+        async def tell(self, text):
+            self.told.append(text)
+
+    turn, _ = contexts(catalog)
+    prompter = Clicks(["meeting", "prc", "statement", "We would value a word with Beijing."])
+    move = await prompter.ask_move(turn)
+    assert move.kind == "statement" and move.side_meeting == "prc"
+    assert "meeting" in prompter.offered[0] and "russia" not in prompter.offered[1]  # not with itself
+    assert "meeting" not in prompter.offered[2]  # asked once per turn
+    assert "China" in prompter.told[0]

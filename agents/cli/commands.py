@@ -66,8 +66,20 @@ def run(
     max_retries: Annotated[
         int, typer.Option(min=0, help="retries of a failed model call (429, 5xx, timeout, dropped connection)")
     ] = 2,
+    resume: Annotated[
+        str | None,
+        typer.Option(
+            metavar="SESSION_ID",
+            help="continue this killed session from its last checkpoint in --out instead of starting one "
+            "(as `parley resume`; scenario and models come from the session)",
+        ),
+    ] = None,
 ) -> None:
     """Run one session, streaming it to the terminal, and write its transcript."""
+    if resume is not None:
+        from agents.cli.resume import resume as resume_session
+
+        return resume_session(resume, out, quiet)
     try:
         if model is None:
             model, why = default_spec()
@@ -146,10 +158,20 @@ def main(args: list[str] | None = None) -> int:
     except SystemExit as done:  # click's own exits (--help, usage errors)
         return int(done.code or 0)
     except Exception as error:
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            return error.exit_code
-        raise
+        if not is_usage_error(error):
+            raise
+        error.show()
+        return error.exit_code
     return 0
+
+
+def is_usage_error(error: Exception) -> bool:
+    """A command-line mistake (missing argument, bad option): shown as one line, not a traceback.
+
+    Recent Typer versions carry their own copy of click, whose exceptions derive from
+    ``typer.TyperException`` rather than ``click.ClickException``; accept either.
+    """
+    import click
+
+    usage_errors = (click.ClickException, getattr(typer, "TyperException", click.ClickException))
+    return isinstance(error, usage_errors) and hasattr(error, "show") and hasattr(error, "exit_code")

@@ -27,6 +27,12 @@ class EventPrinter:
         seat = seat or CHAIR
         return Text(self.names.get(seat, seat), style=f"bold {self.colours.get(seat, 'white')}")
 
+    def who(self, event: Event) -> Text:
+        """The speaker's name, marked when the words were said in a private side meeting."""
+        if event.audience is None:
+            return self.name(event.speaker)
+        return Text.assemble(self.name(event.speaker), Text(" (private)", style="magenta"))
+
     def __call__(self, event: Event) -> None:
         handler = getattr(self, f"on_{event.type}", None)
         if handler is not None:
@@ -51,19 +57,24 @@ class EventPrinter:
 
     def on_floor_given(self, event) -> None:
         self._end_stream()
-        self.console.print(Text.assemble("\n", self.name(CHAIR), ": ", Text(event.text, style="dim")))
+        chair = event.model_copy(update={"speaker": CHAIR})
+        self.console.print(Text.assemble("\n", self.who(chair), ": ", Text(event.text, style="dim")))
+
+    def on_meeting_requested(self, event) -> None:
+        self._end_stream()
+        self.console.print(Text.assemble("  ", self.name(CHAIR), ": ", Text(event.text, style="magenta")))
 
     def on_token(self, event) -> None:
         if self.streaming != event.speaker:
             self._end_stream()
-            self.console.print(Text.assemble(self.name(event.speaker), ": "), end="")
+            self.console.print(Text.assemble(self.who(event), ": "), end="")
             self.streaming = event.speaker
         self.console.print(event.delta, end="", style=self.colours.get(event.speaker or CHAIR), markup=False)
 
     def on_message(self, event) -> None:
         if self.streaming != event.speaker:
             self._end_stream()
-            self.console.print(Text.assemble(self.name(event.speaker), ": ", event.text))
+            self.console.print(Text.assemble(self.who(event), ": ", event.text))
         self._end_stream()
         if event.move is not None and event.move.kind != "statement":
             clause = f" clause {event.move.clause}" if event.move.clause else ""

@@ -27,18 +27,30 @@ PricesOption = Annotated[
 ]
 HtmlOption = Annotated[Path | None, typer.Option(help="write a self-contained HTML report here")]
 JsonOption = Annotated[bool, typer.Option("--json", help="print the computed result as JSON instead of tables")]
+ViewerOption = Annotated[
+    str | None,
+    typer.Option("--as", help="review as this delegation saw the session (leaves out others' private meetings)"),
+]
 
 
-async def _reviews(paths: list[Path], judge: str | None, prices: PriceTable) -> list[Review]:
+class UnknownViewer(ValueError):
+    """``--as`` names a seat the session does not have."""
+
+
+async def _reviews(paths: list[Path], judge: str | None, prices: PriceTable, viewer: str | None) -> list[Review]:
     transcripts = [load_transcript(path) for path in paths]  # all checked before any model is called
+    for path, transcript in zip(paths, transcripts, strict=True):
+        seats = [d.id for d in transcript.delegations]
+        if viewer is not None and viewer not in seats:
+            raise UnknownViewer(f"{path}: --as '{viewer}' is not a delegation of this session ({', '.join(seats)})")
     with ModelPool(JUDGE_SETTINGS) as pool:
-        return [await review_transcript(t, pool, judge, prices) for t in transcripts]
+        return [await review_transcript(t, pool, judge, prices, viewer=viewer) for t in transcripts]
 
 
-def _load(paths: list[Path], judge: str | None, prices: Path | None) -> list[Review]:
+def _load(paths: list[Path], judge: str | None, prices: Path | None, viewer: str | None = None) -> list[Review]:
     try:
-        return asyncio.run(_reviews(paths, judge, load_prices(prices)))
-    except USER_ERRORS as error:
+        return asyncio.run(_reviews(paths, judge, load_prices(prices), viewer))
+    except (*USER_ERRORS, UnknownViewer) as error:
         raise fail(error) from None
 
 
@@ -57,9 +69,10 @@ def review(
     json_output: JsonOption = False,
     judge: JudgeOption = None,
     prices: PricesOption = None,
+    viewer: ViewerOption = None,
 ) -> None:
     """Review a session: outcome, timeline, speaking share, moves, draft evolution, votes, cost and scores."""
-    (result,) = _load([transcript], judge, prices)
+    (result,) = _load([transcript], judge, prices, viewer)
     if json_output:
         typer.echo(result.model_dump_json(indent=2))
     else:

@@ -33,6 +33,7 @@ class TurnContext:
     draft: Draft
     memory: Memory
     turn: int
+    meeting: tuple[str, ...] | None = None  # the members, when the turn is in a private side meeting
 
 
 @dataclass(frozen=True)

@@ -30,14 +30,19 @@ def briefing(context: TurnContext | VoteContext, agenda_item=None) -> str:
 
 
 def recent_turns(memory: Memory, own_seat: str, names: dict[str, str]) -> list[BaseMessage]:
-    """Earlier speeches as their own messages: ours as the assistant's, others' as quoted input."""
+    """Earlier speeches as their own messages: ours as the assistant's, others' as quoted input.
+
+    Turns of a private side meeting the seat sat in are marked as such; those it did not sit in
+    are not in its memory at all (``Memory.visible_to``), and ``heard_by`` filters them again.
+    """
     messages: list[BaseMessage] = []
-    for record in memory.recent:
+    for record in memory.heard_by(own_seat):
         if record.speaker == own_seat:
             messages.append(AIMessage(content=record.text))
-        else:
-            speaker = names.get(record.speaker, record.speaker)
-            messages.append(HumanMessage(content=f"[{speaker}, {record.kind}] {record.text}"))
+            continue
+        speaker = names.get(record.speaker, record.speaker)
+        where = ", in private" if record.audience else ""
+        messages.append(HumanMessage(content=f"[{speaker}, {record.kind}{where}] {record.text}"))
     return messages
 
 
@@ -65,6 +70,8 @@ def turn_messages(context: TurnContext) -> list[BaseMessage]:
         phase_title=context.phase.title,
         agenda_item=context.agenda_item,
         allowed_moves=list(context.allowed_moves),
+        meeting_with=[names[m] for m in context.meeting or () if m != context.persona.id],
+        parties=[p for pid, p in context.cast.delegations.items() if pid != context.persona.id],
     )
     return [
         SystemMessage(content=system_prompt(context.persona)),

@@ -14,11 +14,12 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from agents.catalog import Cast
 from agents.draft import Draft
-from agents.engine.programme import Segment
+from agents.engine.programme import MeetingCall, Segment
 from agents.events import Outcome, Usage
 from agents.llm.structured import ask_structured
 from agents.moves import FloorChoice, Move
 from agents.prompts import render
+from agents.scenarios import MEETING_PHASES
 
 
 @dataclass
@@ -32,6 +33,7 @@ class FloorDecision:
 
 def announcement(cast: Cast, segment: Segment) -> str:
     """What the chair says as a segment opens."""
+    meeting = segment.meeting
     return render(
         "chair/phase.j2",
         phase=segment.kind,
@@ -39,6 +41,63 @@ def announcement(cast: Cast, segment: Segment) -> str:
         agenda_item=segment.agenda_item,
         round=segment.round,
         rounds=segment.phase.rounds,
+        members=[cast.delegations[m].short_name for m in meeting.members] if meeting else [],
+        topic=meeting.topic if meeting else "",
+    )
+
+
+@dataclass
+class MeetingRuling:
+    """The chair's answer to a request for a side meeting: ``call`` is set when granted."""
+
+    members: list[str]
+    text: str
+    call: MeetingCall | None = None
+
+
+def rule_on_meeting(
+    cast: Cast, requester: str, wanted: str | None, segment: Segment, granted: list[MeetingCall], budget_spent: bool
+) -> MeetingRuling | None:
+    """Grant or refuse ``requester``'s request to meet ``wanted`` in private (None: no request).
+
+    Granted when the partner is another delegation at the table, the phase allows it, the pair
+    has not met on request before, and the scenario's quota of requested meetings is not spent.
+    """
+    if not wanted or not wanted.strip():
+        return None
+    partner = find_party(cast, wanted)
+    members = sorted({requester, partner} if partner else {requester})
+    if partner is None or partner == requester:
+        reason = f"'{wanted.strip()[:40]}' is not another delegation at this table"
+    elif segment.meeting is not None or segment.kind not in MEETING_PHASES:
+        reason = "side meetings are arranged only between the rounds of the open session"
+    elif any(set(call.members) == set(members) for call in granted):
+        reason = "these two delegations have already met in private"
+    elif len(granted) >= cast.scenario.max_requested_meetings or budget_spent:
+        reason = "no time remains for further side meetings"
+    else:
+        call = MeetingCall(members=(requester, partner), requested_by=requester)
+        return MeetingRuling(members, meeting_words(cast, requester, partner, True), call)
+    return MeetingRuling(members, meeting_words(cast, requester, partner, False, reason))
+
+
+def find_party(cast: Cast, name: str) -> str | None:
+    """The party id that ``name`` stands for: its id, short name or full name, in any case."""
+    wanted = name.strip().lower()
+    for party, persona in cast.delegations.items():
+        if wanted in (party, persona.short_name.lower(), persona.name.lower()):
+            return party
+    return None
+
+
+def meeting_words(cast: Cast, requester: str, partner: str | None, granted: bool, reason: str = "") -> str:
+    names = cast.delegations
+    return render(
+        "chair/meeting.j2",
+        granted=granted,
+        requester=names[requester].short_name,
+        partner=names[partner].short_name if partner else "",
+        reason=reason,
     )
 
 

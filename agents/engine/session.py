@@ -1,9 +1,13 @@
 """A negotiation session as a LangGraph state graph, emitting typed events.
 
-Nodes: ``chair`` (opens segments, tables the draft, gives the floor, closes the session),
-``delegate_turn`` (the speaker's move), ``cast_vote`` (one per party, fanned out with
-``Send`` so every delegation votes at once) and ``tally``. Every step is checkpointed (in
-SQLite when a path is given) under the session id, so a session can be resumed or forked.
+Nodes: ``chair`` (opens segments, tables the draft, gives the floor, holds side meetings,
+closes the session), ``delegate_turn`` (the speaker's move), ``cast_vote`` (one per party,
+fanned out with ``Send`` so every delegation votes at once) and ``tally``. Every step is
+checkpointed (in SQLite when a path is given) under the session id, so a session can be
+resumed or forked.
+
+Private side meetings: what is said in one carries its members as ``audience``, and every
+delegate sees only ``memory.visible_to(seat)``, so no other seat's prompt ever holds it.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from agents.delegates.base import Delegate, TurnContext, TurnResult, VoteContext
 from agents.draft import apply_move
 from agents.engine import chair
 from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate, with_request
-from agents.engine.programme import Segment, build_programme
+from agents.engine.programme import Segment, build_programme, meeting_segment
 from agents.engine.state import CHECKPOINT_TYPES, SessionState
 from agents.engine.tally import tally
 from agents.events import (
@@ -38,6 +42,7 @@ from agents.events import (
     Event,
     FloorGiven,
     FloorRequested,
+    MeetingRequested,
     Message,
     PhaseStarted,
     SessionEnded,
@@ -90,6 +95,23 @@ def task_writer() -> Callable[[Event], None]:
         write(event)
 
     return emit
+
+
+def audience(segment: Segment) -> list[str] | None:
+    return list(segment.audience) if segment.audience else None
+
+
+def audience_writer(emit: Callable[[Event], None], segment: Segment) -> Callable[[Event], None]:
+    """A writer that marks every event it writes as heard only by ``segment``'s audience."""
+    members = audience(segment)
+    if members is None:
+        return emit
+
+    def emit_private(event: Event) -> None:
+        event.audience = members
+        emit(event)
+
+    return emit_private
 
 
 class Session:
@@ -186,31 +208,48 @@ class Session:
         """Advance through the programme until someone must act: a speaker, the vote, or the end."""
         emit = task_writer()
         work = state.model_copy()
-        while work.segment < len(self.programme):
-            segment = self.programme[work.segment]
+        while (segment := self.segment_at(work)) is not None:
             if not work.segment_open:
+                if work.meeting is None and work.meeting_queue and not self.budget_spent(work.turn):
+                    work.meeting, work.meeting_queue = work.meeting_queue[0], work.meeting_queue[1:]
+                    continue  # a granted meeting is held before the next segment opens
                 if self.budget_spent(work.turn) and segment.kind not in ("drafting", "consensus"):
-                    work.segment += 1
+                    self.end_segment(work)
                     continue
                 self.open_segment(work, segment, emit)
                 if segment.is_vote and work.draft.clauses:
                     return self.call_vote(work, segment)
                 if segment.is_vote:  # nothing on the table: no ballots to collect
                     work.outcome = self.count_votes(work)
-                    work.segment, work.segment_open = work.segment + 1, False
+                    self.end_segment(work)
                     continue
             self.take_floor_requests(work, segment, emit)
             decision = await self.next_speaker(work, segment)
             if decision is None:
-                work.segment, work.segment_open = work.segment + 1, False
+                self.end_segment(work)
                 continue
             self.give_floor(work, segment, decision, emit)
             return Command(goto="delegate_turn", update=self.chair_update(work))
         self.close_session(work, emit)
         return Command(goto=END, update=self.chair_update(work))
 
+    def segment_at(self, state: SessionState) -> Segment | None:
+        """The segment being held: a requested side meeting, else the programme's; None at the end."""
+        if state.meeting is not None:
+            return meeting_segment(state.meeting)
+        return self.programme[state.segment] if state.segment < len(self.programme) else None
+
+    def end_segment(self, work: SessionState) -> None:
+        """Close the current segment: a requested meeting returns to the programme where it was."""
+        if work.meeting is not None:
+            work.meeting = None
+        else:
+            work.segment += 1
+        work.segment_open = False
+
     def chair_update(self, work: SessionState) -> dict[str, Any]:
         fields = ("segment", "segment_open", "floor", "rotation", "speaker", "draft", "outcome")
+        fields += ("meeting", "meeting_queue")
         return {name: getattr(work, name) for name in fields}
 
     def open_segment(self, work: SessionState, segment: Segment, emit: Callable) -> None:
@@ -224,6 +263,7 @@ class Session:
                 agenda_item=segment.agenda_item.id if segment.agenda_item else None,
                 round=segment.round,
                 text=text,
+                members=list(segment.audience) if segment.audience else None,
             )
         )
         if segment.kind == "drafting":
@@ -231,18 +271,23 @@ class Session:
             if tabled:
                 change = f"chair tabled clauses {', '.join(map(str, tabled))}"
                 emit(DraftUpdated(phase=segment.kind, turn=work.turn, speaker=CHAIR, change=change, draft=work.draft))
-        work.floor = FloorState(pending=rotate(self.parties, work.rotation))
-        work.rotation += 1
+        if segment.meeting is not None:
+            work.floor = FloorState(pending=segment.meeting.members)
+        else:
+            work.floor = FloorState(pending=rotate(self.parties, work.rotation))
+            work.rotation += 1
         work.segment_open = True
 
     def take_floor_requests(self, work: SessionState, segment: Segment, emit: Callable) -> None:
         """Move requests made between turns into this pass of the floor."""
         while self._floor_requests:
             party = self._floor_requests.pop(0)
+            if segment.audience is not None and party not in segment.audience:
+                continue  # nobody outside a side meeting can be heard in it
             before = work.floor
             work.floor = with_request(work.floor, party)
             if work.floor != before:
-                emit(FloorRequested(phase=segment.kind, turn=work.turn, speaker=party))
+                emit(FloorRequested(phase=segment.kind, turn=work.turn, speaker=party, audience=audience(segment)))
 
     async def next_speaker(self, work: SessionState, segment: Segment) -> chair.FloorDecision | None:
         if self.budget_spent(work.turn):
@@ -266,6 +311,7 @@ class Session:
                 text=chair.floor_words(self.cast, decision.speaker, decision.reason),
                 model=decision.model,
                 usage=decision.usage,
+                audience=audience(segment),
             )
         )
 
@@ -285,8 +331,8 @@ class Session:
     # -- delegates ---------------------------------------------------------------------------
 
     async def delegate_turn(self, state: SessionState) -> dict[str, Any]:
-        emit = task_writer()
-        segment = self.programme[state.segment]
+        emit = audience_writer(task_writer(), self.segment_at(state))
+        segment = self.segment_at(state)
         speaker = state.speaker
         persona = self.cast.delegations[speaker]
         turn = state.turn + 1
@@ -297,8 +343,9 @@ class Session:
             agenda_item=segment.agenda_item,
             allowed_moves=segment.allowed_moves,
             draft=state.draft,
-            memory=state.memory,
+            memory=state.memory.visible_to(speaker),
             turn=turn,
+            meeting=segment.audience,
         )
 
         def on_text(delta: str) -> None:
@@ -327,9 +374,41 @@ class Session:
         if speaker in floor.requests and speaker not in state.floor.requests:
             emit(FloorRequested(phase=segment.kind, turn=turn, speaker=speaker))
         record = TurnRecord(
-            turn=turn, phase=segment.kind, speaker=speaker, kind=move.kind, text=text, clause=move.clause
+            turn=turn,
+            phase=segment.kind,
+            speaker=speaker,
+            kind=move.kind,
+            text=text,
+            clause=move.clause,
+            audience=segment.audience,
         )
-        return {"turn": turn, "draft": draft, "floor": floor, "memory": state.memory.remember(record), "speaker": None}
+        memory = state.memory.remember(record)
+        update = {"turn": turn, "draft": draft, "floor": floor, "memory": memory, "speaker": None}
+        return update | self.meeting_request(state, segment, speaker, move, emit)
+
+    def meeting_request(self, state: SessionState, segment: Segment, speaker: str, move: Move, emit) -> dict:
+        """The chair's ruling on a side meeting the speaker asked for; granted ones are queued."""
+        turn = state.turn + 1
+        ruling = chair.rule_on_meeting(
+            self.cast, speaker, move.side_meeting, segment, state.granted_meetings, self.budget_spent(turn)
+        )
+        if ruling is None:
+            return {}
+        event = MeetingRequested(
+            phase=segment.kind,
+            turn=turn,
+            speaker=speaker,
+            members=ruling.members,
+            granted=ruling.call is not None,
+            text=ruling.text,
+        )
+        emit(event)
+        if ruling.call is None:
+            return {}
+        return {
+            "granted_meetings": [*state.granted_meetings, ruling.call],
+            "meeting_queue": [*state.meeting_queue, ruling.call],
+        }
 
     async def ask_delegate(self, speaker: str, context: TurnContext, on_text, emit) -> TurnResult:
         delegate = self.delegates[speaker]
@@ -348,7 +427,8 @@ class Session:
         party = task["party"]
         segment = self.programme[task["segment"]]
         persona = self.cast.delegations[party]
-        context = VoteContext(self.cast, persona, segment.phase, task["draft"], task["memory"], task["turn"])
+        memory = task["memory"].visible_to(party)
+        context = VoteContext(self.cast, persona, segment.phase, task["draft"], memory, task["turn"])
         delegate = self.delegates[party]
         try:
             result = await delegate.vote(context)

@@ -8,6 +8,7 @@ from pydantic import BaseModel, Field
 
 from agents.draft import Draft
 from agents.engine.floor import FloorState
+from agents.engine.programme import MeetingCall
 from agents.events import Outcome
 from agents.memory import Memory
 from agents.moves import CastVote
@@ -29,11 +30,15 @@ class SessionState(BaseModel):
     memory: Memory = Field(default_factory=Memory)
     ballots: Annotated[dict[str, list[CastVote]], merge_ballots] = Field(default_factory=dict)
     outcome: Outcome | None = None
+    granted_meetings: list[MeetingCall] = Field(default_factory=list, description="granted on request")
+    meeting_queue: list[MeetingCall] = Field(default_factory=list, description="granted, not yet held")
+    meeting: MeetingCall | None = Field(default=None, description="the requested meeting being held")
 
 
 CHECKPOINT_TYPES = [
     ("agents.engine.state", "SessionState"),
     ("agents.engine.floor", "FloorState"),
+    ("agents.engine.programme", "MeetingCall"),
     ("agents.draft", "Draft"),
     ("agents.draft", "Clause"),
     ("agents.draft", "ClauseRevision"),

@@ -59,6 +59,8 @@ class PromptFacts:
     clauses: dict[int, str] = field(default_factory=dict)
     objected: set[int] = field(default_factory=set)
     candidates: list[str] = field(default_factory=list)
+    relations: list[str] = field(default_factory=list)
+    may_ask_meeting: bool = False
     fingerprint: str = ""
 
     @classmethod
@@ -78,6 +80,7 @@ class PromptFacts:
         self.red_lines = [text for _, text in _section(sections, "Your red lines")]
         self.opening = [text for _, text in _section(sections, "Your opening position")]
         self.priorities = {k: t for k, t in _section(sections, "Your priorities") if k}
+        self.relations = [k for k, _ in _section(sections, "How you see the others") if k]
         found = re.search(r"^Delegation id: (\S+)", system, re.MULTILINE)
         self.delegation = found.group(1) if found else ""
         named = re.search(r"\(([^()]+)\) at a multilateral negotiation", system)
@@ -96,6 +99,10 @@ class PromptFacts:
         for found in _OBJECTIONS.finditer(text):
             if self.delegation in found.group("who").split(", "):
                 self.objected.add(int(found.group("number")))
+        self.may_ask_meeting = '"side_meeting"' in last
+        seated = re.search(r"^Delegations: (.+)$", text, re.MULTILINE)
+        if seated:
+            self.relations = [r for r in self.relations if r in _ID_IN_BRACKETS.findall(seated.group(1))]
         if "asked for the floor" in last:
             self.candidates = _ID_IN_BRACKETS.findall(last.split("asked for the floor", 1)[1])
 
@@ -134,11 +141,22 @@ def move_for(facts: PromptFacts, digest: bytes) -> dict:
             "kind": "statement",
             "text": f"{who} thanks the hosts. {_first_sentence(_pick(facts.interests, digest, 3))}.",
         }
+    if "side meeting" in facts.phase:
+        concern = _first_sentence(_pick(facts.red_lines or facts.interests, digest, 9))
+        text = f"{who}, in confidence: {concern}. We would look for a step-by-step understanding."
+        return {"kind": "statement", "text": text}
     kind = "question" if "question" in kinds and digest[4] % 5 == 0 else "statement"
     text = f"{who} on this item: {_first_sentence(_position(facts, digest))}."
     if kind == "question":
         text += " We would ask the other delegations how they propose to verify commitments."
-    return {"kind": kind, "text": text, "request_floor": request_floor}
+    return {"kind": kind, "text": text, "request_floor": request_floor, "side_meeting": _meeting_wish(facts, digest)}
+
+
+def _meeting_wish(facts: PromptFacts, digest: bytes) -> str | None:
+    """Now and then, during discussion, ask to meet one of the parties the persona has views on."""
+    if facts.may_ask_meeting and "discussion" in facts.phase and facts.relations and digest[9] % 4 == 0:
+        return _pick(facts.relations, digest, 11)
+    return None
 
 
 def _clause_move(facts: PromptFacts, digest: bytes, kinds: list[str], request_floor: bool) -> dict:

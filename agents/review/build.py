@@ -17,6 +17,7 @@ from agents.personas import Persona, load_persona
 from agents.review.evolution import clause_histories
 from agents.review.grounding import session_grounding
 from agents.review.leakage import session_leaks
+from agents.review.meetings import side_meetings
 from agents.review.metrics import floor_turns, move_counts, phase_spans, speaking_share
 from agents.review.model import Review, Seat
 from agents.review.outcome import outcome_summary, vote_cells
@@ -47,8 +48,15 @@ def _seat(info: DelegationInfo, persona: Persona | None) -> Seat:
     return Seat(id=info.id, name=info.name, short_name=info.short_name, model=info.model, colour=colour)
 
 
-def compute_review(transcript: Transcript, personas: dict[str, Persona], prices: PriceTable | None = None) -> Review:
-    """Everything but the scores, from the transcript and the personas alone."""
+def compute_review(
+    transcript: Transcript, personas: dict[str, Persona], prices: PriceTable | None = None, viewer: str | None = None
+) -> Review:
+    """Everything but the scores, from the transcript and the personas alone.
+
+    With ``viewer`` (a seat id) the review covers only what that seat saw: no private side
+    meeting it did not sit in.
+    """
+    transcript = transcript.seen_by(viewer)
     scenario = transcript.scenario
     return Review(
         session_id=transcript.session_id,
@@ -69,6 +77,8 @@ def compute_review(transcript: Transcript, personas: dict[str, Persona], prices:
         costs=session_costs(transcript, prices or PriceTable()),
         grounding=session_grounding(transcript, personas),
         leaks=session_leaks(transcript, personas),
+        viewer=viewer,
+        meetings=side_meetings(transcript),
     )
 
 
@@ -99,10 +109,15 @@ async def review_transcript(
     judge: str | None = None,
     prices: PriceTable | None = None,
     catalog: Catalog | None = None,
+    viewer: str | None = None,
 ) -> Review:
-    """The full review: computed parts, and scores from the judge ``judge`` resolves to (none for ``none``)."""
+    """The full review: computed parts, and scores from the judge ``judge`` resolves to (none for ``none``).
+
+    With ``viewer``, the review and the judge see only what that seat saw.
+    """
     personas = session_personas(transcript, catalog)
-    review = compute_review(transcript, personas, prices)
+    review = compute_review(transcript, personas, prices, viewer)
+    transcript = transcript.seen_by(viewer)
     spec = judge_spec(transcript, judge)
     if spec is None:
         return review

@@ -241,8 +241,28 @@ class Scores(BaseModel):
         return found.score if found else None
 
 
+class MeetingLine(BaseModel):
+    """One turn said in a private side meeting."""
+
+    turn: int
+    speaker: str
+    text: str
+
+
+class MeetingSummary(BaseModel):
+    """A private side meeting: its members, who asked for it (None: set in the scenario), what was said."""
+
+    members: list[str]
+    turn: int
+    requested_by: str | None = None
+    said: list[MeetingLine] = Field(default_factory=list)
+
+
 class Review(BaseModel):
-    """Everything ``parley review`` reports about one session."""
+    """Everything ``parley review`` reports about one session.
+
+    ``viewer`` is the seat whose view this is (None: the whole session, private meetings included).
+    """
 
     session_id: str
     scenario_id: str
@@ -263,6 +283,8 @@ class Review(BaseModel):
     grounding: list[Grounding] = Field(default_factory=list)
     leaks: list[Leak] = Field(default_factory=list)
     scores: Scores | None = None
+    viewer: str | None = None
+    meetings: list[MeetingSummary] = Field(default_factory=list)
 
     def names(self) -> dict[str, str]:
         """Display name by id, for the delegations and the chair (under its persona id and ``chair``)."""

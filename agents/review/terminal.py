@@ -30,8 +30,32 @@ def header(review: Review) -> Panel:
         f"[bold]{verdict}[/] under the {review.outcome.rule.replace('_', '-')} rule: "
         f"{len(review.outcome.numbers('agreed'))} agreed, {len(review.outcome.numbers('objected'))} objected, "
         f"{len(review.outcome.dropped)} dropped.",
+        viewer_line(review),
     ]
     return Panel("\n".join(lines), title="Review", expand=False)
+
+
+def viewer_line(review: Review) -> str:
+    """Whose view of the session this is."""
+    if review.viewer is None:
+        return "Whole-session review: private side meetings included."
+    return f"As seen by {review.name(review.viewer)}: private meetings it did not sit in are left out."
+
+
+def meetings_table(review: Review) -> Table:
+    """Each private side meeting: its members, who asked, and what was said (when this view holds it)."""
+    table = Table(title="Private side meetings", title_justify="left")
+    for column in ("turn", "members", "asked by", "what was said"):
+        table.add_column(column, ratio=1 if column == "what was said" else None)
+    for meeting in review.meetings:
+        said = "\n".join(f"{review.name(line.speaker)}: {shorten(line.text, 160)}" for line in meeting.said)
+        table.add_row(
+            str(meeting.turn),
+            " + ".join(review.name(m) for m in meeting.members),
+            review.name(meeting.requested_by) if meeting.requested_by else "the scenario",
+            said or "(not in this view)",
+        )
+    return table
 
 
 def outcome_table(review: Review) -> Table:
@@ -244,6 +268,8 @@ def print_review(review: Review, console: Console) -> None:
         console.print(dropped_table(review))
     for part in (timeline_table, speaking_table, moves_table, evolution, votes_table):
         console.print(part(review))
+    if review.meetings:
+        console.print(meetings_table(review))
     for line in objection_lines(review):
         console.print(line, markup=False)
     console.print(costs_table(review))

@@ -44,8 +44,20 @@ class Presenter:
         return self.cast.delegations[seat].short_name
 
     def present(self, event: Event) -> list[Shown]:
+        """What to show for ``event``: nothing when it was said in a side meeting this seat was not in.
+
+        An observer (``seat`` None) sits in no meeting, so sees only what was said at the table.
+        """
+        if event.audience is not None and self.seat not in event.audience:
+            return []
         handler = getattr(self, f"_on_{event.type}", None)
         return handler(event) if handler else []
+
+    def private_tag(self, event: Event) -> str:
+        return " *(in private)*" if event.audience is not None else ""
+
+    def _on_meeting_requested(self, event) -> list[Shown]:
+        return [Shown("post", self.author(CHAIR), f"*{event.text}*", "notice")]
 
     def _on_phase_started(self, event) -> list[Shown]:
         heading = event.title
@@ -81,7 +93,7 @@ class Presenter:
         wording = ""
         if event.move is not None and event.move.clause_text and event.move.kind in ("proposal", "amendment"):
             wording = f"\n\n> {event.move.clause_text}"
-        content = f"**{name}:** {event.text}{tag}{wording}"
+        content = f"**{name}:**{self.private_tag(event)} {event.text}{tag}{wording}"
         was_streaming = self.streaming == event.speaker
         self.streaming = None
         return [Shown("finish" if was_streaming else "post", name, content, "speech")]

@@ -13,6 +13,7 @@ from agents.advisor import describe_suggestion
 from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.human import InputRejected, clean_text
 from agents.moves import CLAUSE_MOVES, Ballot, ClauseVote, Move
+from agents.scenarios import MEETING_PHASES
 
 MOVE_LABELS = {
     "statement": "Make a statement",
@@ -57,8 +58,11 @@ class ChainlitPrompter:
                 await self.tell(f"{problem} Please try again.")
 
     async def ask_move(self, context: TurnContext) -> Move | None:
+        meeting_wish: str | None = None
         while True:
             options = {kind: MOVE_LABELS[kind] for kind in context.allowed_moves}
+            if context.phase.kind in MEETING_PHASES and meeting_wish is None:
+                options["meeting"] = "Ask for a private meeting"
             if self.advisor is not None:
                 options["advisor"] = "Ask the advisor"
             kind = await self.choose(f"**You have the floor** ({context.phase.title}). Choose your move:", options)
@@ -67,10 +71,22 @@ class ChainlitPrompter:
             if kind == "advisor":
                 await self.show_advice(context)
                 continue
+            if kind == "meeting":
+                meeting_wish = await self.ask_meeting(context)
+                continue
             if kind in CLAUSE_MOVES and not context.draft.clauses:
                 await self.tell("There are no clauses in the draft yet; choose another move.")
                 continue
-            return await self.complete_move(kind, context)
+            move = await self.complete_move(kind, context)
+            return move.model_copy(update={"side_meeting": meeting_wish}) if move and meeting_wish else move
+
+    async def ask_meeting(self, context: TurnContext) -> str | None:
+        """Which delegation to meet in private after this round; the chair rules on it after the move."""
+        others = {pid: p.short_name for pid, p in context.cast.delegations.items() if pid != context.persona.id}
+        partner = await self.choose("Meet which delegation in private, after this round?", others)
+        if partner:
+            await self.tell(f"Noted: the chair will rule on a meeting with {others[partner]} once you have moved.")
+        return partner
 
     async def show_advice(self, context: TurnContext) -> None:
         suggestions = await self.advisor(context) if self.advisor else []
