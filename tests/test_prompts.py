@@ -41,6 +41,7 @@ def sample_variables(catalog) -> dict:
         "members": ["United States", "North Korea"],
         "topic": "",
         "meeting_with": [],
+        "may_ask_for_meeting": True,
         "granted": True,
         "requester": "Russia",
         "partner": "China",

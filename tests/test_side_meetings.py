@@ -70,7 +70,8 @@ async def test_requests_are_ruled_on_and_granted_meetings_are_held():
     assert granted == [["dprk", "usa"], ["prc", "russia"]]  # by id or by name; quota of 2 reached
     refused = {e.speaker: e.text for e in rulings if not e.granted}
     assert "is not another delegation" in refused["japan"]  # asking to meet itself
-    assert any("already met" in e.text or "no time remains" in e.text for e in rulings if e.speaker == "dprk")
+    quota_spent = [i for i, e in enumerate(events) if e.type == "meeting_requested" and e.granted][-1]
+    assert not any(e.type == "meeting_requested" for e in events[quota_spent + 1 :])  # no longer offered
     held = [sorted(e.members) for e in events if e.type == "phase_started" and e.members]
     assert held == [["dprk", "usa"], ["dprk", "usa"], ["prc", "russia"]]  # the scenario's, then the two granted
     for meeting in held:
@@ -130,3 +131,27 @@ async def test_transcript_marks_visibility_and_a_seat_sees_only_its_meetings(tmp
     assert scenario_meeting.members == ["usa", "dprk"] and scenario_meeting.requested_by is None
     assert scenario_meeting.said and not partial.meetings[0].said
     assert partial.viewer == outsider and len(partial.turns) < len(whole.turns)
+
+
+def test_the_chair_refuses_what_it_cannot_grant(catalog):
+    from agents.engine import chair
+    from agents.engine.programme import MeetingCall, build_programme, meeting_segment
+
+    cast = catalog.cast("six-party-2003")
+    programme = build_programme(cast.scenario)
+    discussion = next(s for s in programme if s.kind == "discussion")
+    closing = programme[-1]
+    met = [MeetingCall(members=("dprk", "usa"), requested_by="dprk")]
+
+    def ruling(wanted, segment=discussion, granted=(), spent=False):
+        return chair.rule_on_meeting(cast, "dprk", wanted, segment, list(granted), spent)
+
+    assert ruling(None) is None and ruling("  ") is None
+    assert ruling("United States").call.members == ("dprk", "usa")  # a name is as good as an id
+    assert "not another delegation" in ruling("dprk").text and "not another delegation" in ruling("india").text
+    assert "between the rounds" in ruling("usa", closing).text
+    assert "between the rounds" in ruling("usa", meeting_segment(met[0])).text
+    assert "already met" in ruling("usa", granted=met).text
+    assert "no time remains" in ruling("prc", granted=met * 2).text and "no time" in ruling("prc", spent=True).text
+    assert chair.may_ask_for_meeting(cast, discussion, met) and not chair.may_ask_for_meeting(cast, discussion, met * 2)
+    assert not chair.may_ask_for_meeting(cast, closing, [])

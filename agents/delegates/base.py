@@ -34,6 +34,7 @@ class TurnContext:
     memory: Memory
     turn: int
     meeting: tuple[str, ...] | None = None  # the members, when the turn is in a private side meeting
+    may_ask_for_meeting: bool = False  # the chair would still grant a side meeting asked for now
 
 
 @dataclass(frozen=True)

@@ -71,7 +71,8 @@ def turn_messages(context: TurnContext) -> list[BaseMessage]:
         agenda_item=context.agenda_item,
         allowed_moves=list(context.allowed_moves),
         meeting_with=[names[m] for m in context.meeting or () if m != context.persona.id],
-        parties=[p for pid, p in context.cast.delegations.items() if pid != context.persona.id],
+        may_ask_for_meeting=context.may_ask_for_meeting,
+        parties=[pid for pid in context.cast.delegations if pid != context.persona.id],
     )
     return [
         SystemMessage(content=system_prompt(context.persona)),

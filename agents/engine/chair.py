@@ -73,12 +73,21 @@ def rule_on_meeting(
         reason = "side meetings are arranged only between the rounds of the open session"
     elif any(set(call.members) == set(members) for call in granted):
         reason = "these two delegations have already met in private"
-    elif len(granted) >= cast.scenario.max_requested_meetings or budget_spent:
+    elif not meetings_left(cast, granted) or budget_spent:
         reason = "no time remains for further side meetings"
     else:
         call = MeetingCall(members=(requester, partner), requested_by=requester)
         return MeetingRuling(members, meeting_words(cast, requester, partner, True), call)
     return MeetingRuling(members, meeting_words(cast, requester, partner, False, reason))
+
+
+def meetings_left(cast: Cast, granted: list[MeetingCall]) -> bool:
+    return len(granted) < cast.scenario.max_requested_meetings
+
+
+def may_ask_for_meeting(cast: Cast, segment: Segment, granted: list[MeetingCall]) -> bool:
+    """Whether a turn in ``segment`` is offered a side meeting: never when the chair would refuse any."""
+    return segment.meeting is None and segment.kind in MEETING_PHASES and meetings_left(cast, granted)
 
 
 def find_party(cast: Cast, name: str) -> str | None:

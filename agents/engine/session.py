@@ -346,6 +346,7 @@ class Session:
             memory=state.memory.visible_to(speaker),
             turn=turn,
             meeting=segment.audience,
+            may_ask_for_meeting=chair.may_ask_for_meeting(self.cast, segment, state.granted_meetings),
         )
 
         def on_text(delta: str) -> None:

@@ -13,7 +13,6 @@ from agents.advisor import describe_suggestion
 from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.human import InputRejected, clean_text
 from agents.moves import CLAUSE_MOVES, Ballot, ClauseVote, Move
-from agents.scenarios import MEETING_PHASES
 
 MOVE_LABELS = {
     "statement": "Make a statement",
@@ -61,7 +60,7 @@ class ChainlitPrompter:
         meeting_wish: str | None = None
         while True:
             options = {kind: MOVE_LABELS[kind] for kind in context.allowed_moves}
-            if context.phase.kind in MEETING_PHASES and meeting_wish is None:
+            if context.may_ask_for_meeting and meeting_wish is None:
                 options["meeting"] = "Ask for a private meeting"
             if self.advisor is not None:
                 options["advisor"] = "Ask the advisor"
