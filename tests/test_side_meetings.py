@@ -131,6 +131,12 @@ async def test_transcript_marks_visibility_and_a_seat_sees_only_its_meetings(tmp
     assert scenario_meeting.members == ["usa", "dprk"] and scenario_meeting.requested_by is None
     assert scenario_meeting.said and not partial.meetings[0].said
     assert partial.viewer == outsider and len(partial.turns) < len(whole.turns)
+    from agents.review.report_html import review_html
+
+    words = scenario_meeting.said[0].text
+    assert words in review_html(whole) and 'id="meetings"' in review_html(whole)
+    partial_html = review_html(partial)
+    assert words not in partial_html and "(not in this view)" in partial_html
 
 
 def test_the_chair_refuses_what_it_cannot_grant(catalog):
