@@ -64,9 +64,10 @@ class LocalModelServer:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def command(self) -> list[str]:
-        # Without --interrupt_requests False concurrent streams are cut off silently.
+        # Without --interrupt_requests False concurrent streams are cut off silently. The guard
+        # makes the server exit if Parley is killed before it can stop it.
         return [
-            sys.executable, "-m", "llama_cpp.server",
+            sys.executable, "-m", "agents.llm.parent_guard", str(os.getpid()), "llama_cpp.server",
             "--model", str(self.model_path), "--model_alias", MODEL_ALIAS,
             "--host", "127.0.0.1", "--port", str(self.port),
             "--n_ctx", str(self.n_ctx), "--interrupt_requests", "False",
