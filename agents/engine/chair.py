@@ -18,7 +18,7 @@ from agents.engine.programme import Segment
 from agents.events import Outcome, Usage
 from agents.llm.structured import ask_structured
 from agents.moves import FloorChoice, Move
-from agents.prompts import render
+from agents.prompts import render, render_static
 
 
 @dataclass
@@ -43,7 +43,7 @@ def announcement(cast: Cast, segment: Segment) -> str:
 
 
 def floor_words(cast: Cast, speaker: str, reason: str) -> str:
-    return render("chair/floor.j2", speaker=cast.delegations[speaker], reason=reason)
+    return render_static("chair/floor.j2", speaker=cast.delegations[speaker], reason=reason)
 
 
 def table_draft(cast: Cast, draft: Draft, turn: int) -> tuple[Draft, list[int]]:
