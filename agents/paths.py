@@ -37,7 +37,13 @@ def _data_root(override: str | None) -> Path:
 
 
 def prompts_dir() -> Path:
-    return data_root() / "prompts"
+    return _data_folder(os.environ.get("PARLEY_HOME"), "prompts")
+
+
+@cache
+def _data_folder(override: str | None, name: str) -> Path:
+    # Cached as the root is: every prompt rendered asks for this folder.
+    return _data_root(override) / name
 
 
 def personas_dir() -> Path:

@@ -11,7 +11,7 @@ from agents.draft import Draft
 from agents.engine.programme import build_programme
 from agents.events import Outcome
 from agents.memory import RECENT_TURNS, Memory, TurnRecord
-from agents.prompts import render, template_names
+from agents.prompts import render, render_static, template_names
 from agents.review.model import ClauseResult, VoteCell
 from agents.review.scores import JudgeEvidence
 from agents.testing import FunctionChatModel, scripted_session
@@ -155,3 +155,13 @@ def test_other_delegations_speak_in_their_own_messages_not_in_instructions(catal
     holding = [m for m in messages if injected in str(m.content)]
     assert len(holding) == 1 and holding[0].type == "human"
     assert injected not in messages[0].content and injected not in messages[-1].content
+
+
+def test_static_text_is_rendered_once_per_set_of_objects_and_values(catalog):
+    cast = catalog.cast("six-party-2003")
+    usa, japan = cast.delegations["usa"], cast.delegations["japan"]
+    first = render_static("chair/floor.j2", speaker=usa, reason="request")
+    assert first == render("chair/floor.j2", speaker=usa, reason="request")
+    assert render_static("chair/floor.j2", speaker=usa, reason="request") is first
+    assert render_static("chair/floor.j2", speaker=japan, reason="request") != first
+    assert render_static("chair/floor.j2", speaker=usa, reason="order") != first

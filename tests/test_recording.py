@@ -98,3 +98,19 @@ async def test_the_cap_holds_concurrent_calls_to_the_limit(monkeypatch):
 
         await asyncio.gather(*(call(model) for model in models))
         assert peak == expected
+
+
+async def test_the_wrapper_binds_tools_on_the_answering_model_once_not_on_every_call():
+    bound = []
+
+    class CountingModel(FunctionChatModel):
+        def bind_tools(self, tools, *, tool_choice=None, **kwargs):
+            bound.append(tool_choice)
+            return super().bind_tools(tools, tool_choice=tool_choice, **kwargs)
+
+    recorder = Recorder()
+    model = RecordingChatModel(inner=CountingModel(reply=lambda m, t: {"kind": "yield"}), seat="rok", recorder=recorder)
+    for _ in range(3):
+        await model.bind_tools([{"name": "Move"}], tool_choice="Move").ainvoke([HumanMessage(content="Your move.")])
+    assert bound == ["Move"]
+    assert [call.kind for call in recorder.calls] == ["Move", "Move", "Move"]

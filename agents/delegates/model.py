@@ -11,7 +11,7 @@ from agents.llm.structured import ask_structured
 from agents.memory import Memory
 from agents.moves import Ballot, Move
 from agents.personas import Persona
-from agents.prompts import render
+from agents.prompts import render, render_static
 
 
 def briefing(context: TurnContext | VoteContext, agenda_item=None) -> str:
@@ -46,34 +46,32 @@ def recent_turns(memory: Memory, own_seat: str, names: dict[str, str]) -> list[B
     return messages
 
 
-_SYSTEM_PROMPTS: dict[int, tuple[Persona, str]] = {}
-
-
 def system_prompt(persona: Persona) -> str:
     """The delegation's system prompt. Rendered once per persona: it is the same every turn."""
-    cached = _SYSTEM_PROMPTS.get(id(persona))
-    if cached is not None and cached[0] is persona:  # holding the persona keeps its id from being reused
-        return cached[1]
-    if len(_SYSTEM_PROMPTS) > 256:
-        _SYSTEM_PROMPTS.clear()
-    text = render("delegate_system.j2", persona=persona)
-    _SYSTEM_PROMPTS[id(persona)] = (persona, text)
-    return text
+    return render_static("delegate_system.j2", persona=persona)
 
 
-def turn_messages(context: TurnContext) -> list[BaseMessage]:
-    names = {pid: p.short_name for pid, p in context.cast.delegations.items()}
-    turn = render(
+def turn_instructions(context: TurnContext) -> str:
+    """What the chair asks of the speaker: the same for every turn of a segment, so rendered once."""
+    others = context.cast.delegations
+    return render_static(
         "turn.j2",
         persona=context.persona,
         phase=context.phase.kind,
         phase_title=context.phase.title,
         agenda_item=context.agenda_item,
-        allowed_moves=list(context.allowed_moves),
-        meeting_with=[names[m] for m in context.meeting or () if m != context.persona.id],
+        allowed_moves=tuple(context.allowed_moves),
+        meeting_with=tuple(
+            context.cast.delegations[m].short_name for m in context.meeting or () if m != context.persona.id
+        ),
         may_ask_for_meeting=context.may_ask_for_meeting,
-        parties=[pid for pid in context.cast.delegations if pid != context.persona.id],
+        parties=tuple(pid for pid in others if pid != context.persona.id),
     )
+
+
+def turn_messages(context: TurnContext) -> list[BaseMessage]:
+    names = {pid: p.short_name for pid, p in context.cast.delegations.items()}
+    turn = turn_instructions(context)
     return [
         SystemMessage(content=system_prompt(context.persona)),
         HumanMessage(content=briefing(context, context.agenda_item)),

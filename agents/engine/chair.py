@@ -18,7 +18,7 @@ from agents.engine.programme import MeetingCall, Segment
 from agents.events import Outcome, Usage
 from agents.llm.structured import ask_structured
 from agents.moves import FloorChoice, Move
-from agents.prompts import render
+from agents.prompts import render, render_static
 from agents.scenarios import MEETING_PHASES
 
 
@@ -111,7 +111,7 @@ def meeting_words(cast: Cast, requester: str, partner: str | None, granted: bool
 
 
 def floor_words(cast: Cast, speaker: str, reason: str) -> str:
-    return render("chair/floor.j2", speaker=cast.delegations[speaker], reason=reason)
+    return render_static("chair/floor.j2", speaker=cast.delegations[speaker], reason=reason)
 
 
 def table_draft(cast: Cast, draft: Draft, turn: int) -> tuple[Draft, list[int]]:

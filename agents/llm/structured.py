@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages.ai import UsageMetadata, add_usage
 from langchain_core.messages.utils import count_tokens_approximately
+from langchain_core.utils._merge import merge_dicts
 from langchain_core.utils.json import parse_partial_json
 from pydantic import BaseModel, ValidationError
 
@@ -41,9 +43,13 @@ class StructuredReply(Generic[SchemaT]):
 
 @dataclass
 class _Attempt:
+    """One streamed reply. Usage and metadata are merged as langchain merges message chunks,
+    without building the merged message (a pydantic model re-validated on every addition)."""
+
     arguments: str
     content: str
-    message: AIMessageChunk | None
+    usage: UsageMetadata | None
+    metadata: dict | None  # None if no chunk came back
 
 
 async def ask_structured(
@@ -89,10 +95,14 @@ async def _stream_attempt(
     text_field: str,
 ) -> _Attempt:
     bound = model.bind_tools([schema], tool_choice=schema.__name__)
-    arguments, content, merged = "", "", None
+    arguments, content = "", ""
+    usage: UsageMetadata | None = None
+    metadata: dict | None = None
     shown = 0
     async for chunk in bound.astream(messages):
-        merged = chunk if merged is None else merged + chunk
+        metadata = merge_dicts(metadata or {}, chunk.response_metadata)
+        if chunk.usage_metadata:
+            usage = add_usage(usage, chunk.usage_metadata)
         arguments += "".join(
             part.get("args") or "" for part in chunk.tool_call_chunks if part.get("index") in (0, None)
         )
@@ -103,7 +113,7 @@ async def _stream_attempt(
             if len(text) > shown:
                 on_text(text[shown:])
                 shown = len(text)
-    return _Attempt(arguments=arguments, content=content, message=merged)
+    return _Attempt(arguments=arguments, content=content, usage=usage, metadata=metadata)
 
 
 def _partial_field(arguments: str, field: str) -> str:
@@ -132,7 +142,7 @@ def _text_of(attempt: _Attempt, field: str) -> str:
 
 
 def _usage(messages: list[BaseMessage], attempt: _Attempt) -> Usage:
-    reported = attempt.message.usage_metadata if attempt.message is not None else None
+    reported = attempt.usage
     if reported and reported.get("input_tokens"):
         return Usage(input_tokens=reported["input_tokens"], output_tokens=reported["output_tokens"])
     output = AIMessage(content=attempt.arguments + attempt.content)
@@ -144,8 +154,8 @@ def _usage(messages: list[BaseMessage], attempt: _Attempt) -> Usage:
 
 
 def _model_name(model: BaseChatModel, attempt: _Attempt) -> str:
-    if attempt.message is not None:
-        name = attempt.message.response_metadata.get("model_name")
+    if attempt.metadata is not None:
+        name = attempt.metadata.get("model_name")
         if name:
             return str(name)
     return getattr(model, "model_name", None) or type(model).__name__

@@ -36,6 +36,7 @@ class ChatModelWrapper(BaseChatModel):
 
     inner: BaseChatModel = Field(repr=False)
     _bindings: dict[tuple, BoundCall] = PrivateAttr(default_factory=dict)
+    _bound_models: dict[tuple, tuple[Any, ...]] = PrivateAttr(default_factory=dict)
 
     @property
     def _llm_type(self) -> str:
@@ -61,7 +62,18 @@ class ChatModelWrapper(BaseChatModel):
 
     def _bind(self, tools: list[Any], tool_choice: Any) -> Runnable:
         model = self.target(tools)
-        return model.bind_tools(tools, tool_choice=tool_choice) if tools else model
+        if not tools:
+            return model
+        # A BoundCall passes the same ``tools`` list every time: bind once per answering model.
+        # (ChatOpenAI's bind_tools converts the schema anew on each call, some 300 us.)
+        key = (id(model), id(tools), tool_choice if isinstance(tool_choice, str) else id(tool_choice))
+        cached = self._bound_models.get(key)
+        if cached is None:
+            if len(self._bound_models) >= 64:  # a target() that makes a new model per call gains nothing
+                self._bound_models.clear()
+            cached = (model, tools, tool_choice, model.bind_tools(tools, tool_choice=tool_choice))
+            self._bound_models[key] = cached  # holding the objects keeps their ids from being reused
+        return cached[3]
 
     async def astream_call(
         self, messages: list[BaseMessage], tools: list[Any], tool_choice: Any, config: RunnableConfig | None, **kwargs
@@ -126,6 +138,8 @@ class BoundCall(Runnable[LanguageModelInput, BaseMessage]):
         self.tool_choice = tool_choice
 
     def _messages(self, input: LanguageModelInput) -> list[BaseMessage]:
+        if isinstance(input, list) and all(isinstance(message, BaseMessage) for message in input):
+            return list(input)  # what the conversion below gives for a list of messages, without its cost
         return self.wrapper._convert_input(input).to_messages()
 
     async def astream(  # type: ignore[override]
