@@ -109,6 +109,7 @@ async def play(cast: Cast, seat: str | None, model: str) -> None:
     options = RunOptions(scenario=cast.scenario.id, model=model, out=SETTINGS.out)
     prepared = prepare(options, POOL, CATALOG, seats)
     cl.user_session.set("session", prepared.session)
+    cl.user_session.set("session_id", prepared.session.session_id)  # the one session this conversation may review
     cl.user_session.set("seat", seat)
     page = Page(Presenter(cast, seat))
     await page.open(cast, seat)
@@ -118,7 +119,8 @@ async def play(cast: Cast, seat: str | None, model: str) -> None:
 
 @cl.action_callback(REVIEW_ACTION)
 async def review(action: cl.Action) -> None:
-    await show_review(SETTINGS.out, action.payload, POOL, CATALOG, author=review_author())
+    own_session = cl.user_session.get("session_id")
+    await show_review(SETTINGS.out, action.payload, own_session, POOL, CATALOG, author=review_author())
 
 
 def review_author() -> str:
