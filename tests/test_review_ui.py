@@ -70,10 +70,18 @@ def test_the_review_view_has_the_summary_the_charts_and_the_report(session):
 
 def test_the_review_button_only_reaches_transcripts_in_the_output_folder(session):
     out = session.parent
-    assert transcript_for(out, review_payload(session.stem)) == session
+    assert transcript_for(out, review_payload(session.stem), session.stem) == session
     for payload in ({"session_id": "../../etc/passwd"}, {"session_id": ""}, {}, {"session_id": "no-such-session"}):
         with pytest.raises(ConfigError):
-            transcript_for(out, payload)
+            transcript_for(out, payload, payload.get("session_id"))
+
+
+def test_the_review_button_only_reaches_the_conversations_own_session(session):
+    """The transcript is in the folder, but a (forged) button from another conversation is refused."""
+    out = session.parent
+    for own in ("bilateral-20030827-000000-abcdef", None):
+        with pytest.raises(ConfigError, match="not the session of this conversation"):
+            transcript_for(out, review_payload(session.stem), own)
 
 
 async def test_the_outcome_message_offers_a_review_button(session, monkeypatch, catalog):
@@ -92,7 +100,8 @@ async def test_show_review_posts_the_charts_and_the_report_as_elements(session, 
     posted: list = []
     monkeypatch.setattr(review_module, "cl", fake_chainlit(posted))
     with ModelPool() as pool:
-        await review_module.show_review(session.parent, review_payload(session.stem), pool, catalog, "Facilitator")
+        payload = review_payload(session.stem)
+        await review_module.show_review(session.parent, payload, session.stem, pool, catalog, "Facilitator", "usa")
     notice, result = posted
     assert "Reviewing" in notice.content and result.author == "Facilitator"
     kinds = [element.kind for element in result.elements]
@@ -105,6 +114,23 @@ async def test_show_review_says_why_when_the_transcript_is_gone(tmp_path, monkey
     posted: list = []
     monkeypatch.setattr(review_module, "cl", fake_chainlit(posted))
     with ModelPool() as pool:
-        await review_module.show_review(tmp_path, {"session_id": "gone-1"}, pool, catalog, "Chair")
+        await review_module.show_review(tmp_path, {"session_id": "gone-1"}, "gone-1", pool, catalog, "Chair", "usa")
     (message,) = posted
     assert "not available" in message.content and "file not found" in message.content
+
+
+async def test_the_transcript_offered_for_download_is_the_seats_own_view(tmp_path, monkeypatch, catalog):
+    posted: list = []
+    monkeypatch.setattr(page_module, "cl", fake_chainlit(posted))
+    written = await run_session(RunOptions(scenario="six-party-2003", model="scripted", seed=1, out=tmp_path))
+    path = tmp_path / f"{written.session_id}.json"
+    transcript = load_transcript(path)
+    secret = next(e.text for e in transcript.events if e.type == "message" and e.audience == ["usa", "dprk"])
+    writer = SimpleNamespace(json_path=path, markdown_path=path.with_suffix(".md"))
+    for seat, sees in (("usa", True), ("japan", False), (None, False)):
+        posted.clear()
+        await Page(Presenter(catalog.cast("six-party-2003"), seat)).close(transcript, writer)
+        (outcome,) = posted
+        offered = [element.content.decode() for element in outcome.elements]
+        assert [secret in text for text in offered] == [sees, sees], seat
+        assert all('"recording": []' in text for text in offered[:1])  # nobody downloads others' prompts

@@ -16,7 +16,7 @@ from agents.memory import Memory
 from agents.moves import Ballot, ClauseVote, Move
 from agents.testing import scripted_session
 from agents.ui.avatars import FLAGS, avatar_file_name, png_bytes, write_avatars
-from agents.ui.persistence import ensure_schema
+from agents.ui.persistence import data_layer, ensure_schema
 from agents.ui.presenter import Presenter, brief_markdown
 from agents.ui.settings import UiSettings, parse_users
 from tests.conftest import ROOT
@@ -131,6 +131,24 @@ def test_sqlite_schema_has_the_columns_chainlit_writes(tmp_path):
     assert {"autoCollapse", "defaultOpen", "command", "modes"} <= columns
     assert {"props", "autoPlay", "playerConfig"} <= element_columns
     assert version == 1
+
+
+async def test_the_history_takes_writes_while_someone_reads_it(tmp_path):
+    """WAL mode: a reader (the history sidebar, a resumed thread) does not lock writers out."""
+    path = tmp_path / "ui.sqlite"
+    layer = data_layer(path)
+    reader = sqlite3.connect(path)
+    try:
+        reader.execute("BEGIN")
+        reader.execute("SELECT count(*) FROM threads").fetchone()  # holds a read transaction open
+        await layer.update_thread(thread_id="t-1", name="six-party-2003: observer")
+    finally:
+        reader.close()
+        await layer.engine.dispose()
+    with sqlite3.connect(path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
+        name = connection.execute("SELECT name FROM threads WHERE id = 't-1'").fetchone()
+    assert name == ("six-party-2003: observer",)
 
 
 @pytest.mark.parametrize(

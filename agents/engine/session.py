@@ -14,15 +14,12 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
-from langgraph.checkpoint.memory import InMemorySaver
-from langgraph.checkpoint.serde.jsonplus import JsonPlusSerializer
 from langgraph.config import get_config, get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, Send
@@ -31,9 +28,10 @@ from agents.catalog import Cast
 from agents.delegates.base import Delegate, TurnContext, TurnResult, VoteContext, VoteResult
 from agents.draft import apply_move
 from agents.engine import chair
+from agents.engine.checkpoints import open_checkpointer
 from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate, with_request
 from agents.engine.programme import Segment, build_programme, meeting_segment
-from agents.engine.state import CHECKPOINT_TYPES, SessionState
+from agents.engine.state import SessionState
 from agents.engine.tally import tally
 from agents.events import (
     CHAIR,
@@ -69,20 +67,6 @@ class SessionConfig:
 def new_session_id(scenario_id: str) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return f"{scenario_id}-{stamp}-{uuid.uuid4().hex[:6]}"
-
-
-@asynccontextmanager
-async def open_checkpointer(path: Path | None):
-    serde = JsonPlusSerializer(allowed_msgpack_modules=CHECKPOINT_TYPES)
-    if path is None:
-        yield InMemorySaver(serde=serde)
-        return
-    from langgraph.checkpoint.sqlite.aio import AsyncSqliteSaver
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    async with AsyncSqliteSaver.from_conn_string(str(path)) as saver:
-        saver.serde = serde
-        yield saver
 
 
 def task_writer() -> Callable[[Event], None]:

@@ -16,7 +16,7 @@ from agents.delegates.base import TurnContext
 from agents.delegates.human import HumanDelegate
 from agents.llm.factory import ModelPool, ModelSettings
 from agents.runner import RunOptions, prepare, run_prepared
-from agents.ui.page import Page
+from agents.ui.page import OBSERVER_VIEW, Page
 from agents.ui.persistence import data_layer
 from agents.ui.presenter import Presenter
 from agents.ui.prompter import ChainlitPrompter
@@ -109,6 +109,7 @@ async def play(cast: Cast, seat: str | None, model: str) -> None:
     options = RunOptions(scenario=cast.scenario.id, model=model, out=SETTINGS.out)
     prepared = prepare(options, POOL, CATALOG, seats)
     cl.user_session.set("session", prepared.session)
+    cl.user_session.set("session_id", prepared.session.session_id)  # the one session this conversation may review
     cl.user_session.set("seat", seat)
     page = Page(Presenter(cast, seat))
     await page.open(cast, seat)
@@ -118,7 +119,9 @@ async def play(cast: Cast, seat: str | None, model: str) -> None:
 
 @cl.action_callback(REVIEW_ACTION)
 async def review(action: cl.Action) -> None:
-    await show_review(SETTINGS.out, action.payload, POOL, CATALOG, author=review_author())
+    own_session = cl.user_session.get("session_id")
+    viewer = cl.user_session.get("seat") or OBSERVER_VIEW
+    await show_review(SETTINGS.out, action.payload, own_session, POOL, CATALOG, review_author(), viewer)
 
 
 def review_author() -> str:

@@ -7,12 +7,14 @@ import chainlit as cl
 from agents.catalog import Cast
 from agents.draft import Draft
 from agents.events import Event
+from agents.render import transcript_markdown
 from agents.transcript import Transcript, TranscriptWriter
 from agents.ui.presenter import Presenter, Shown, brief_markdown, draft_markdown
 from agents.ui.review import REVIEW_ACTION, review_payload
 
 DRAFT_TITLE = "Draft joint statement"
 BRIEF_TITLE = "Your brief"
+OBSERVER_VIEW = "observer"  # a viewer who sits in no side meeting
 
 
 class Page:
@@ -74,10 +76,19 @@ class Page:
             self.outcome = shown
 
     async def close(self, transcript: Transcript, writer: TranscriptWriter) -> None:
-        """The outcome, with the transcript to download as JSON and Markdown, and a *Review* button."""
+        """The outcome, with the transcript to download as JSON and Markdown, and a *Review* button.
+
+        The files offered are the session as this person's seat saw it (an observer sits in
+        none): no private meeting it was not in, no recording of other delegations' prompts.
+        """
+        view = transcript.seen_by(self.presenter.seat or OBSERVER_VIEW)
+        contents = {
+            writer.json_path.name: (view.model_dump_json(indent=2), "application/json"),
+            writer.markdown_path.name: (transcript_markdown(view), "text/markdown"),
+        }
         files = [
-            cl.File(name=writer.json_path.name, path=str(writer.json_path), display="inline"),
-            cl.File(name=writer.markdown_path.name, path=str(writer.markdown_path), display="inline"),
+            cl.File(name=name, content=text.encode(), mime=mime, display="inline")
+            for name, (text, mime) in contents.items()
         ]
         content = self.outcome.content if self.outcome else f"The session ended ({transcript.status})."
         review = cl.Action(name=REVIEW_ACTION, payload=review_payload(transcript.session_id), label="Review")

@@ -4,6 +4,11 @@ Chainlit documents only a PostgreSQL schema; this is the SQLite equivalent, with
 columns Chainlit 2.x writes (``steps.autoCollapse``, ``elements.props`` and friends).
 Lists and dicts are stored as JSON text: without the adapters below, thread tags fail to
 bind and threads silently vanish from the history.
+
+Every web session writes its messages here at once. The file is in WAL mode, so reading
+(the history, a resumed thread) never blocks writing, and each connection waits up to
+``BUSY_TIMEOUT_SECONDS`` for another's write. With SQLite's defaults (a rollback journal, 5 s),
+twenty sessions lost writes to "database is locked", which Chainlit only logs.
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ CREATE TABLE IF NOT EXISTS feedbacks (
 );
 """
 SCHEMA_VERSION = 1
+BUSY_TIMEOUT_SECONDS = 30.0
 
 
 def register_adapters() -> None:
@@ -49,9 +55,10 @@ def register_adapters() -> None:
 
 
 def ensure_schema(path: Path) -> Path:
-    """Create the database and its tables if missing; record the schema version."""
+    """Create the database and its tables if missing, in WAL mode; record the schema version."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with sqlite3.connect(path) as connection:
+    with sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS) as connection:
+        connection.execute("PRAGMA journal_mode = WAL")  # kept by the file: every later connection uses it
         connection.executescript(SCHEMA)
         connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     return path
@@ -63,4 +70,6 @@ def data_layer(path: Path):
 
     register_adapters()
     ensure_schema(path)
-    return SQLAlchemyDataLayer(conninfo=f"sqlite+aiosqlite:///{path.resolve()}")
+    return SQLAlchemyDataLayer(
+        conninfo=f"sqlite+aiosqlite:///{path.resolve()}", connect_args={"timeout": BUSY_TIMEOUT_SECONDS}
+    )

@@ -50,12 +50,18 @@ def review_payload(session_id: str) -> dict[str, str]:
     return {"session_id": session_id}
 
 
-def transcript_for(out: Path, payload: dict) -> Path:
-    """The transcript a *Review* button names, only inside ``out``; ConfigError if it is not there."""
+def transcript_for(out: Path, payload: dict, own_session: str | None) -> Path:
+    """The transcript a *Review* button names; ConfigError unless it is ``own_session``'s, inside ``out``.
+
+    The payload comes back from the browser, so it is not trusted: a conversation reviews
+    only the session it ran (``own_session``), which Chainlit ties to the logged-in user.
+    """
     session_id = str(payload.get("session_id", ""))
     path = out / f"{session_id}.json"
     if not _SESSION_ID.match(session_id):
         raise ConfigError(path, ["session_id: not a session id"])
+    if session_id != own_session:
+        raise ConfigError(path, ["session_id: not the session of this conversation"])
     if not path.is_file():
         raise ConfigError(path, ["file not found: the transcript is no longer in the output folder"])
     return path
@@ -115,15 +121,20 @@ def review_view(review: Review) -> ReviewView:
     )
 
 
-async def show_review(out: Path, payload: dict, pool: ModelPool, catalog: Catalog, author: str) -> None:
-    """Review the transcript the button names and post the summary, the charts and the report."""
+async def show_review(
+    out: Path, payload: dict, own_session: str | None, pool: ModelPool, catalog: Catalog, author: str, viewer: str
+) -> None:
+    """Review the transcript the button names (if it is ``own_session``'s) and post the summary, charts and report.
+
+    The review is of the session as ``viewer`` (the person's seat) saw it.
+    """
     try:
-        transcript = load_transcript(transcript_for(out, payload))
+        transcript = load_transcript(transcript_for(out, payload, own_session))
     except ConfigError as error:
         await cl.Message(author=author, content=f"The review is not available: {error}").send()
         return
     await cl.Message(author=author, content="*Reviewing the session: the judge scores each delegation...*").send()
-    view = review_view(await review_transcript(transcript, pool, catalog=catalog))
+    view = review_view(await review_transcript(transcript, pool, catalog=catalog, viewer=viewer))
     elements: list = [cl.Plotly(name=t, figure=figure, display="inline", size="large") for t, figure in view.charts]
     elements.append(
         cl.File(name=view.report_name, content=view.report_html.encode(), mime="text/html", display="inline")
