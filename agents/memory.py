@@ -56,8 +56,7 @@ class Memory(BaseModel):
 
     def heard_by(self, seat: str) -> list[TurnRecord]:
         """The verbatim turns ``seat`` recalls, public and private, in the order they were said."""
-        visible = [record for record in self.private if seat in (record.audience or ())]
-        return sorted([*self.recent, *visible], key=lambda record: record.turn)
+        return sorted([*self.recent, *self.visible_to(seat).private], key=lambda record: record.turn)
 
     def summary(self, names: dict[str, str]) -> str:
         """The rolling summary: each delegation's latest older moves, one line each."""

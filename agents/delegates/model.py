@@ -61,9 +61,7 @@ def turn_instructions(context: TurnContext) -> str:
         phase_title=context.phase.title,
         agenda_item=context.agenda_item,
         allowed_moves=tuple(context.allowed_moves),
-        meeting_with=tuple(
-            context.cast.delegations[m].short_name for m in context.meeting or () if m != context.persona.id
-        ),
+        meeting_with=tuple(others[m].short_name for m in context.meeting or () if m != context.persona.id),
         may_ask_for_meeting=context.may_ask_for_meeting,
         parties=tuple(pid for pid in others if pid != context.persona.id),
     )

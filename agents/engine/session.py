@@ -247,7 +247,7 @@ class Session:
                 agenda_item=segment.agenda_item.id if segment.agenda_item else None,
                 round=segment.round,
                 text=text,
-                members=list(segment.audience) if segment.audience else None,
+                members=audience(segment),
             )
         )
         if segment.kind == "drafting":
@@ -315,8 +315,8 @@ class Session:
     # -- delegates ---------------------------------------------------------------------------
 
     async def delegate_turn(self, state: SessionState) -> dict[str, Any]:
-        emit = audience_writer(task_writer(), self.segment_at(state))
         segment = self.segment_at(state)
+        emit = audience_writer(task_writer(), segment)
         speaker = state.speaker
         persona = self.cast.delegations[speaker]
         turn = state.turn + 1
@@ -369,11 +369,12 @@ class Session:
         )
         memory = state.memory.remember(record)
         update = {"turn": turn, "draft": draft, "floor": floor, "memory": memory, "speaker": None}
-        return update | self.meeting_request(state, segment, speaker, move, emit)
+        return update | self.meeting_request(state, segment, speaker, move, turn, emit)
 
-    def meeting_request(self, state: SessionState, segment: Segment, speaker: str, move: Move, emit) -> dict:
-        """The chair's ruling on a side meeting the speaker asked for; granted ones are queued."""
-        turn = state.turn + 1
+    def meeting_request(
+        self, state: SessionState, segment: Segment, speaker: str, move: Move, turn: int, emit: Callable
+    ) -> dict:
+        """The chair's ruling on a side meeting the speaker asked for at ``turn``; granted ones are queued."""
         ruling = chair.rule_on_meeting(
             self.cast, speaker, move.side_meeting, segment, state.granted_meetings, self.budget_spent(turn)
         )
