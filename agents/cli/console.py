@@ -27,11 +27,10 @@ class EventPrinter:
         seat = seat or CHAIR
         return Text(self.names.get(seat, seat), style=f"bold {self.colours.get(seat, 'white')}")
 
-    def who(self, event: Event) -> Text:
-        """The speaker's name, marked when the words were said in a private side meeting."""
-        if event.audience is None:
-            return self.name(event.speaker)
-        return Text.assemble(self.name(event.speaker), Text(" (private)", style="magenta"))
+    def who(self, event: Event, seat: str | None = None) -> Text:
+        """The name of ``seat`` (else the event's speaker), marked when it spoke in a private side meeting."""
+        name = self.name(seat or event.speaker)
+        return name if event.audience is None else Text.assemble(name, Text(" (private)", style="magenta"))
 
     def __call__(self, event: Event) -> None:
         handler = getattr(self, f"on_{event.type}", None)
@@ -57,8 +56,7 @@ class EventPrinter:
 
     def on_floor_given(self, event) -> None:
         self._end_stream()
-        chair = event.model_copy(update={"speaker": CHAIR})
-        self.console.print(Text.assemble("\n", self.who(chair), ": ", Text(event.text, style="dim")))
+        self.console.print(Text.assemble("\n", self.who(event, CHAIR), ": ", Text(event.text, style="dim")))
 
     def on_meeting_requested(self, event) -> None:
         self._end_stream()
