@@ -14,7 +14,10 @@ MoveKind = Literal["statement", "proposal", "amendment", "support", "objection",
 MOVE_KINDS: tuple[str, ...] = MoveKind.__args__
 CLAUSE_MOVES = frozenset({"amendment", "support", "objection"})
 DRAFTING_MOVES = frozenset({"proposal", "amendment"})
-VoteChoice = Literal["accept", "object", "abstain"]
+BallotChoice = Literal["accept", "object", "abstain"]
+# What is recorded: a delegation's own choice, or ``no_answer`` when its ballot failed, timed
+# out, did not parse or left the clause out. Only the first three are the delegation's word.
+VoteChoice = Literal["accept", "object", "abstain", "no_answer"]
 
 
 class Move(BaseModel):
@@ -37,7 +40,7 @@ class ClauseVote(BaseModel):
     """Your vote on one clause of the draft joint statement."""
 
     clause: int = Field(description="clause number")
-    vote: Literal["accept", "object"]
+    vote: BallotChoice = Field(description="accept, object, or abstain (take no position)")
     reason: str = Field(default="", description="one sentence")
 
 
@@ -55,25 +58,32 @@ class FloorChoice(BaseModel):
 
 
 class CastVote(BaseModel):
-    """A vote as recorded: ``abstain`` stands for a clause the ballot left out."""
+    """A vote as recorded: ``no_answer`` stands for a clause the ballot left out (or a ballot that failed).
+
+    ``abstain`` is a delegation's deliberate choice not to take a position. Transcripts written
+    before the two were told apart recorded a left-out clause as ``abstain``; they load as they are.
+    """
 
     clause: int
     vote: VoteChoice
     reason: str = ""
 
 
-def normalise_ballot(ballot: Ballot | None, clause_numbers: list[int]) -> list[CastVote]:
+def normalise_ballot(
+    ballot: Ballot | None, clause_numbers: list[int], missing: str = "no vote given"
+) -> list[CastVote]:
     """One vote per clause of the draft, in clause order.
 
-    Votes on clauses that do not exist are dropped; a clause the ballot does not mention
-    is recorded as an abstention (which is not an objection).
+    Votes on clauses that do not exist are dropped; a clause the ballot does not mention (or
+    every clause, when there is no ballot) is recorded as ``no_answer`` with ``missing`` as its
+    reason: silence is neither consent nor abstention.
     """
     given = {vote.clause: vote for vote in (ballot.votes if ballot else [])}
     recorded = []
     for number in clause_numbers:
         vote = given.get(number)
         if vote is None:
-            recorded.append(CastVote(clause=number, vote="abstain", reason="no vote given"))
+            recorded.append(CastVote(clause=number, vote="no_answer", reason=missing))
         else:
             recorded.append(CastVote(clause=number, vote=vote.vote, reason=vote.reason.strip()))
     return recorded

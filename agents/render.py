@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from agents.events import CHAIR
+from agents.events import CHAIR, Outcome
 from agents.transcript import Transcript
+from agents.verdict import VOTE_WORDS, undecided_note
 
 
 def _names(transcript: Transcript) -> dict[str, str]:
@@ -39,10 +40,23 @@ def _event_lines(transcript: Transcript, names: dict[str, str]) -> list[str]:
         elif event.type == "draft_updated":
             lines.append(f"\n*Draft: {event.change}.*")
         elif event.type == "vote_cast":
-            votes = ", ".join(f"{v.clause}: {v.vote}" for v in event.votes)
+            votes = ", ".join(f"{v.clause}: {VOTE_WORDS[v.vote]}" for v in event.votes)
             lines.append(f"- **{who}** votes {votes}")
         elif event.type == "error":
             lines.append(f"\n> ⚠ {who}: {event.text}")
+    return lines
+
+
+def _outcome_lines(outcome: Outcome, names: dict[str, str]) -> list[str]:
+    """The verdict, then each clause's result with its objections and, if any, who gave no answer."""
+    verdict = "Consensus reached" if outcome.consensus else "No consensus"
+    note = undecided_note(outcome, names)
+    lines = [f"**{verdict}** ({outcome.rule.replace('_', '-')} rule)." + (f" {note}." if note else "")]
+    for clause in outcome.clauses:
+        objectors = ", ".join(names.get(p, p) for p in clause.object) or "none"
+        silent = ", ".join(names.get(p, p) for p in clause.no_answer)
+        line = f"- Clause {clause.clause}: {clause.status} (objections: {objectors}"
+        lines.append(line + (f"; no answer: {silent})" if silent else ")"))
     return lines
 
 
@@ -72,13 +86,7 @@ def transcript_markdown(transcript: Transcript) -> str:
                 f"{clause.number}. {clause.text} *(proposed by {names.get(clause.proposed_by, clause.proposed_by)})*"
             )
     if transcript.outcome is not None:
-        verdict = "Consensus reached" if transcript.outcome.consensus else "No consensus"
-        lines += ["", "## Outcome", "", f"**{verdict}** ({transcript.outcome.rule.replace('_', '-')} rule)."]
-        for clause in transcript.outcome.clauses:
-            objectors = ", ".join(names.get(p, p) for p in clause.object) or "none"
-            lines.append(
-                f"- Clause {clause.clause}: {'agreed' if clause.agreed else 'not agreed'} (objections: {objectors})"
-            )
+        lines += ["", "## Outcome", "", *_outcome_lines(transcript.outcome, names)]
     usage = transcript.total_usage()
     lines += [
         "",

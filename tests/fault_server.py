@@ -1,6 +1,7 @@
 """A real OpenAI-compatible HTTP server on loopback that misbehaves on purpose.
 
-Each request takes the next fault from a queue (``"ok"`` once the queue is empty):
+Each request takes the next fault from a queue (``default``, ``"ok"`` unless set, once the
+queue is empty):
 ``429``, ``500``, ``hang`` (answers after the client gave up), ``drop`` (closes the
 connection without a response), ``broken`` (a streamed tool call whose arguments are not
 JSON). ``ok`` streams a valid tool call for whatever tool the request asks for.
@@ -50,8 +51,9 @@ def stream_body(tool: str, arguments: str) -> bytes:
 class FaultServer:
     """Run with ``with FaultServer() as server``; ``server.faults`` is the queue, ``server.requests`` the log."""
 
-    def __init__(self, hang_seconds: float = 3.0):
+    def __init__(self, hang_seconds: float = 3.0, default: str = "ok"):
         self.port = free_port()
+        self.default = default
         self.faults: deque[str] = deque()
         self.requests: list[str] = []  # the fault each request got
         self.hang_seconds = hang_seconds
@@ -65,7 +67,7 @@ class FaultServer:
 
     def next_fault(self) -> str:
         with self.lock:
-            fault = self.faults.popleft() if self.faults else "ok"
+            fault = self.faults.popleft() if self.faults else self.default
             self.requests.append(fault)
             return fault
 

@@ -75,8 +75,11 @@ async def test_a_session_of_nonsense_still_finishes_with_every_phase():
     assert {e.phase for e in events if e.type == "phase_started"} >= {"opening", "consensus", "closing"}
     messages = [e for e in events if e.type == "message" and e.speaker != CHAIR]
     assert messages and all(m.fallback for m in messages)
-    assert all(v.vote == "abstain" for e in events if e.type == "vote_cast" for v in e.votes)
-    assert events[-1].outcome.consensus is True  # abstentions are not objections
+    assert all(v.vote == "no_answer" for e in events if e.type == "vote_cast" for v in e.votes)
+    outcome = events[-1].outcome
+    assert outcome.clauses and all(c.status == "undecided" and not c.accept for c in outcome.clauses)
+    assert outcome.consensus is False  # unparseable ballots are silence, and silence is not consent
+    assert "undecided" in events[-1].text and "silence" in events[-1].text
 
 
 async def test_a_seat_whose_model_raises_yields_and_the_session_goes_on():

@@ -49,7 +49,9 @@ def sample_variables(catalog) -> dict:
         "reason": "order",
         "outcome": Outcome(consensus=True, rule="no_objection"),
         "agreed": [1],
-        "blocked": [],
+        "rejected": [2],
+        "undecided": [3],
+        "silent": ["North Korea"],
         "turn": "The chair gives the floor to Russia.",
         "evidence": JudgeEvidence(
             consensus=True,

@@ -57,7 +57,7 @@ def independent_counts(raw: dict) -> dict:
         "words": Counter({s: sum(len(WORD.findall(e["text"])) for e in spoken if e["speaker"] == s) for s in seats}),
         "moves": Counter((e["speaker"], (e.get("move") or {}).get("kind", "statement")) for e in spoken),
         "agreed": sum(c["agreed"] for c in raw["outcome"]["clauses"]),
-        "objected": sum(not c["agreed"] for c in raw["outcome"]["clauses"]),
+        "rejected": sum(not c["agreed"] and not c["no_answer"] for c in raw["outcome"]["clauses"]),
         "dropped": len(proposals - added),
         "versions": {c["number"]: len(c["history"]) for c in raw["draft"]["clauses"]},
         "votes": {(p, v["clause"]): v["vote"] for p, votes in raw["outcome"]["votes"].items() for v in votes},
@@ -100,7 +100,7 @@ def test_the_numbers_match_counts_made_from_the_raw_json(transcripts, scenario):
     counted = Counter({(row.delegation, kind): n for row in review.moves for kind, n in row.counts.items() if n})
     assert counted == expected["moves"]
     assert len(review.outcome.numbers("agreed")) == expected["agreed"]
-    assert len(review.outcome.numbers("objected")) == expected["objected"]
+    assert len(review.outcome.numbers("rejected")) == expected["rejected"]
     assert len(review.outcome.dropped) == expected["dropped"]
     assert {h.number: len(h.versions) for h in review.clauses} == expected["versions"]
     assert {(v.delegation, v.clause): v.vote for v in review.votes} == expected["votes"]
@@ -112,7 +112,7 @@ def test_the_numbers_match_counts_made_from_the_raw_json(transcripts, scenario):
 def test_the_sessions_cover_what_the_report_must_show(transcripts):
     """Guard for the test above: between them the sessions object, drop and agree, so the counts are not all zero."""
     reviews = [reviewed(path, judge="none") for path in transcripts.values()]
-    assert any(r.outcome.numbers("objected") for r in reviews)
+    assert any(r.outcome.numbers("rejected") for r in reviews)
     assert any(r.outcome.dropped for r in reviews)
     assert any(r.outcome.consensus for r in reviews)
     assert any(len(h.versions) > 1 for r in reviews for h in r.clauses)
@@ -150,7 +150,7 @@ def _majority_transcript(path: Path, tmp_path: Path) -> Path:
     raw = json.loads(path.read_text())
     raw["outcome"]["rule"] = "majority"
     clause = raw["outcome"]["clauses"][0]
-    clause["agreed"] = True
+    clause["status"] = "agreed"
     parties = [d["id"] for d in raw["delegations"]]
     clause["accept"], clause["object"], clause["abstain"] = [p for p in parties if p != "russia"], ["russia"], []
     reason = "It conflicts with our view that russia will not again be left outside a settlement of the Korea question."

@@ -13,8 +13,8 @@ from agents.delegates.human import HumanDelegate, InputRejected, clean_text
 from agents.draft import Draft
 from agents.engine.programme import build_programme
 from agents.memory import Memory
-from agents.moves import Ballot, ClauseVote, Move
-from agents.testing import scripted_session
+from agents.moves import Ballot, ClauseVote, Move, normalise_ballot
+from agents.testing import FunctionChatModel, scripted_session
 from agents.ui.avatars import FLAGS, avatar_file_name, png_bytes, write_avatars
 from agents.ui.persistence import data_layer, ensure_schema
 from agents.ui.presenter import Presenter, brief_markdown
@@ -210,7 +210,7 @@ class NoAnswerPrompter(SilentPrompter):
 
 
 @pytest.mark.parametrize("prompter_class", [SilentPrompter, NoAnswerPrompter])
-async def test_a_silent_person_yields_and_abstains_after_the_time_limit(catalog, prompter_class):
+async def test_a_silent_person_yields_and_gives_no_ballot_after_the_time_limit(catalog, prompter_class):
     turn, vote = contexts(catalog)
     prompter = prompter_class()
     delegate = HumanDelegate("russia", prompter, timeout_seconds=0, grace_seconds=0)
@@ -218,7 +218,7 @@ async def test_a_silent_person_yields_and_abstains_after_the_time_limit(catalog,
     assert result.move.kind == "yield" and "no answer" in result.note
     ballot = await delegate.vote(vote)
     assert ballot.ballot is None and "no ballot" in ballot.note
-    assert len(prompter.told) == 2 and "Time is up" in prompter.told[0]
+    assert len(prompter.told) == 2 and "Time is up" in prompter.told[0] and "no answer" in prompter.told[1]
 
 
 async def test_a_persons_answers_pass_through_unchanged(catalog):
@@ -236,7 +236,7 @@ async def test_a_person_in_a_seat_plays_through_the_engine(catalog):
     russia = [e for e in events if e.type == "message" and e.speaker == "russia"]
     assert russia and all(e.text == "We are here." and e.model == "person" for e in russia)
     votes = next(e for e in events if e.type == "vote_cast" and e.speaker == "russia").votes
-    assert votes[0].vote == "object" and all(v.vote == "abstain" for v in votes[1:])
+    assert votes[0].vote == "object" and all(v.vote == "no_answer" for v in votes[1:])
 
 
 async def test_a_floor_request_between_turns_reaches_the_chair():
@@ -269,13 +269,12 @@ def test_parley_ui_drops_ci_from_the_servers_environment(monkeypatch, tmp_path):
     assert env["PARLEY_UI_DB"] == str((tmp_path / "db.sqlite").resolve())
 
 
-async def test_a_person_can_ask_for_a_private_meeting_with_their_move(catalog):
-    from agents.ui.prompter import ChainlitPrompter
+def clicks(answers: list):
+    """The page's buttons and text box, answered from a list (None: the time ran out); what is offered is kept."""
+    from agents.ui.prompter import ChainlitPrompter  # imports chainlit: only when a test needs it
 
     class Clicks(ChainlitPrompter):
-        """The page's buttons and text box, answered from a list; what is offered is kept."""
-
-        def __init__(self, answers):
+        def __init__(self):
             super().__init__("Chair", 5)
             self.answers, self.offered, self.told = list(answers), [], []
 
@@ -289,11 +288,44 @@ async def test_a_person_can_ask_for_a_private_meeting_with_their_move(catalog):
         async def tell(self, text):
             self.told.append(text)
 
+    return Clicks()
+
+
+async def test_a_person_can_ask_for_a_private_meeting_with_their_move(catalog):
     turn, _ = contexts(catalog)
     turn = dataclasses.replace(turn, may_ask_for_meeting=True)  # the engine offers it while the chair would grant one
-    prompter = Clicks(["meeting", "prc", "statement", "We would value a word with Beijing."])
+    prompter = clicks(["meeting", "prc", "statement", "We would value a word with Beijing."])
     move = await prompter.ask_move(turn)
     assert move.kind == "statement" and move.side_meeting == "prc"
     assert "meeting" in prompter.offered[0] and "russia" not in prompter.offered[1]  # not with itself
     assert "meeting" not in prompter.offered[2]  # asked once per turn
     assert "China" in prompter.told[0]
+
+
+async def test_a_persons_ballot_offers_abstain_and_a_time_out_leaves_the_rest_unanswered(catalog):
+    _, vote = contexts(catalog)
+    vote = dataclasses.replace(vote, draft=vote.draft.add("Another clause.", "usa", 3, "proposed"))
+    prompter = clicks(["abstain", None])
+    ballot = await prompter.ask_ballot(vote)
+    assert set(prompter.offered[0]) == {"accept", "abstain", "object"}
+    assert [(v.clause, v.vote) for v in ballot.votes] == [(1, "abstain")]
+    recorded = normalise_ballot(ballot, vote.draft.numbers())
+    assert [v.vote for v in recorded] == ["abstain", "no_answer"]
+
+
+async def test_the_web_outcome_says_which_clauses_are_undecided_and_whose_answer_is_missing():
+    session = scripted_session(seed=2, max_turns=4)
+
+    def down(messages, tool):
+        raise ConnectionError("server went away")
+
+    session.delegates["japan"].model = FunctionChatModel(reply=down)
+    presenter = Presenter(session.cast, None)
+    shown = [item async for event in session.run() for item in presenter.present(event)]
+    outcome = next(item for item in shown if item.kind == "outcome")
+    assert "## Outcome: No consensus" in outcome.content and "Consensus reached" not in outcome.content
+    assert "no answer from Japan" in outcome.content and "silence is not counted as consent" in outcome.content
+    rows = [line for line in outcome.content.splitlines() if line.startswith("| ") and line[2].isdigit()]
+    assert rows and all(line.endswith("| undecided |") and "no answer" in line for line in rows)
+    votes = [item.content for item in shown if item.style == "vote" and "Japan" in item.content]
+    assert votes and "no answer" in votes[0]

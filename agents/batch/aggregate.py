@@ -1,8 +1,14 @@
 """Sum up a batch: one CSV row per session, and the figures across sessions.
 
 Consensus rate with a 95% Wilson score interval (sound for small batches and for rates
-near 0 or 1), clauses agreed, turns and tokens per session, and each delegation's votes
-(accept, object, abstain) over every clause of every session.
+near 0 or 1), clauses agreed and undecided, turns and tokens per session, and each
+delegation's votes (accept, object, abstain, no answer) over every clause of every session.
+
+The consensus rate counts only sessions where every delegation answered every clause. A
+session where some ballot failed has undecided clauses and no consensus; counting it as a
+failure to agree would make the rate measure the model server's health, and counting its
+silence as consent would make the rate rise when the server dies. Such sessions are
+counted apart, as ``undecided``.
 """
 
 from __future__ import annotations
@@ -32,7 +38,9 @@ class SessionRow:
     session_id: str
     status: str
     consensus: bool
+    answered: bool  # every delegation answered every clause
     clauses_agreed: int
+    clauses_undecided: int
     clauses_total: int
     turns: int
     tokens_in: int
@@ -42,9 +50,15 @@ class SessionRow:
 
 @dataclass
 class BatchSummary:
-    """The batch's figures across its complete sessions."""
+    """The batch's figures across its complete sessions.
+
+    ``consensus_rate`` and its interval are over the ``answered`` sessions only; ``undecided``
+    sessions (some delegation gave no answer) are left out of it.
+    """
 
     sessions: int
+    answered: int
+    undecided: int
     consensus: int
     consensus_rate: float
     consensus_interval: tuple[float, float]
@@ -77,7 +91,9 @@ def session_row(index: int, seed: int, transcript: Transcript) -> SessionRow:
         session_id=transcript.session_id,
         status=transcript.status,
         consensus=bool(outcome and outcome.consensus),
-        clauses_agreed=sum(1 for clause in clauses if clause.agreed),
+        answered=outcome is None or outcome.answered,
+        clauses_agreed=sum(1 for clause in clauses if clause.status == "agreed"),
+        clauses_undecided=sum(1 for clause in clauses if clause.status == "undecided"),
         clauses_total=len(clauses),
         turns=sum(1 for e in transcript.events if e.type == "message" and e.speaker != CHAIR),
         tokens_in=usage.input_tokens,
@@ -98,11 +114,11 @@ def load_sessions(folder: Path, manifest: BatchManifest, n: int | None = None) -
 
 
 def vote_patterns(transcripts: list[Transcript]) -> dict[str, Counter]:
-    """Per delegation, how many clause votes it cast as accept, object and abstain."""
+    """Per delegation, how many clause votes it cast as accept, object and abstain, and how often it gave no answer."""
     patterns: dict[str, Counter] = {}
     for transcript in transcripts:
         for party, votes in (transcript.outcome.votes if transcript.outcome else {}).items():
-            counts = patterns.setdefault(party, Counter(accept=0, object=0, abstain=0))
+            counts = patterns.setdefault(party, Counter(accept=0, object=0, abstain=0, no_answer=0))
             counts.update(vote.vote for vote in votes)
     return patterns
 
@@ -113,12 +129,15 @@ def summarise(sessions: list[tuple[SessionRow, Transcript]]) -> BatchSummary:
     def mean(values: list[int]) -> float:
         return statistics.fmean(values) if values else 0.0
 
-    agreed = sum(row.consensus for row in rows)
+    answered = [row for row in rows if row.answered]
+    agreed = sum(row.consensus for row in answered)
     return BatchSummary(
         sessions=len(rows),
+        answered=len(answered),
+        undecided=len(rows) - len(answered),
         consensus=agreed,
-        consensus_rate=agreed / len(rows) if rows else 0.0,
-        consensus_interval=wilson_interval(agreed, len(rows)),
+        consensus_rate=agreed / len(answered) if answered else 0.0,
+        consensus_interval=wilson_interval(agreed, len(answered)),
         mean_clauses_agreed=mean([row.clauses_agreed for row in rows]),
         mean_clauses_total=mean([row.clauses_total for row in rows]),
         mean_turns=mean([row.turns for row in rows]),

@@ -15,18 +15,40 @@ def summary_lines(summary: BatchSummary) -> list[str]:
     """The headline figures, one per line."""
     low, high = summary.consensus_interval
     return [
-        f"Sessions complete: {summary.sessions}",
-        f"Consensus: {summary.consensus}/{summary.sessions} = {summary.consensus_rate:.1%} "
+        f"Sessions complete: {summary.sessions}; {summary.undecided} undecided (some delegation gave no answer)",
+        f"Consensus: {summary.consensus}/{summary.answered} = {summary.consensus_rate:.1%} "
         f"(95% Wilson interval {low:.1%} to {high:.1%})",
+        f"  over the {summary.answered} sessions where every delegation answered every clause",
         f"Clauses agreed per session: {summary.mean_clauses_agreed:.2f} of {summary.mean_clauses_total:.2f}",
         f"Turns per session: {summary.mean_turns:.1f}",
         f"Tokens per session: {summary.mean_tokens_in:,.0f} in / {summary.mean_tokens_out:,.0f} out",
     ]
 
 
-def vote_rows(summary: BatchSummary) -> list[tuple[str, int, int, int]]:
-    """``(delegation, accept, object, abstain)`` per delegation."""
-    return [(party, c["accept"], c["object"], c["abstain"]) for party, c in summary.votes.items()]
+VOTE_HEADINGS = ["delegation", "accept", "object", "abstain", "no answer"]
+SESSION_HEADINGS = [
+    "#",
+    "seed",
+    "session",
+    "consensus",
+    "clauses agreed",
+    "undecided",
+    "turns",
+    "tokens in",
+    "tokens out",
+]
+
+
+def vote_rows(summary: BatchSummary) -> list[tuple[str, int, int, int, int]]:
+    """``(delegation, accept, object, abstain, no answer)`` per delegation."""
+    return [(party, c["accept"], c["object"], c["abstain"], c["no_answer"]) for party, c in summary.votes.items()]
+
+
+def session_cells(row: SessionRow) -> tuple:
+    """One session's cells under ``SESSION_HEADINGS``; ``undecided``: clauses some delegation gave no answer on."""
+    consensus = "yes" if row.consensus else "no" if row.answered else "undecided"
+    return (row.index, row.seed, row.session_id, consensus, f"{row.clauses_agreed}/{row.clauses_total}",
+            row.clauses_undecided, row.turns, row.tokens_in, row.tokens_out)  # fmt: skip
 
 
 def _table(headers: list[str], rows: list[tuple]) -> str:
@@ -38,15 +60,8 @@ def _table(headers: list[str], rows: list[tuple]) -> str:
 def summary_html(title: str, summary: BatchSummary, rows: list[SessionRow]) -> str:
     """A page with the headline figures, the vote patterns and one row per session."""
     figures = "".join(f"<li>{escape(line)}</li>" for line in summary_lines(summary))
-    votes = _table(["delegation", "accept", "object", "abstain"], vote_rows(summary))
-    sessions = _table(
-        ["#", "seed", "session", "consensus", "clauses agreed", "turns", "tokens in", "tokens out"],
-        [
-            (r.index, r.seed, r.session_id, "yes" if r.consensus else "no", f"{r.clauses_agreed}/{r.clauses_total}",
-             r.turns, r.tokens_in, r.tokens_out)
-            for r in rows
-        ],
-    )  # fmt: skip
+    votes = _table(VOTE_HEADINGS, vote_rows(summary))
+    sessions = _table(SESSION_HEADINGS, [session_cells(row) for row in rows])
     style = (
         "body{font-family:sans-serif;margin:2em}table{border-collapse:collapse}"
         "td,th{border:1px solid #ccc;padding:.2em .6em}"

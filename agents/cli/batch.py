@@ -20,7 +20,7 @@ from rich.table import Table
 
 from agents.batch.aggregate import CSV_FILE, load_sessions, summarise, write_csv
 from agents.batch.manifest import BatchEntry, BatchMismatch
-from agents.batch.report import summary_lines, vote_rows, write_html
+from agents.batch.report import VOTE_HEADINGS, summary_lines, vote_rows, write_html
 from agents.batch.runner import BatchOptions, BatchResult, run_batch
 from agents.cli.commands import USER_ERRORS, app, console, errors, fail
 from agents.events import CHAIR, Event
@@ -126,9 +126,9 @@ def report(options: BatchOptions, result: BatchResult) -> None:
     for line in summary_lines(summary):
         console.print(line)
     table = Table(title="Votes by delegation (clause votes over all sessions)")
-    for heading in ("delegation", "accept", "object", "abstain"):
+    for heading in VOTE_HEADINGS:
         table.add_column(heading, justify="left" if heading == "delegation" else "right")
-    for party, accept, objection, abstain in vote_rows(summary):
-        table.add_row(party, str(accept), str(objection), str(abstain))
+    for row in vote_rows(summary):
+        table.add_row(*[str(cell) for cell in row])
     console.print(table)
     console.print(f"Aggregate: {options.out / CSV_FILE}; summary: {html}")

@@ -17,6 +17,7 @@ from agents.llm.factory import ModelPool, ModelSettings, ModelSpecError, check_s
 from agents.llm.local_server import LocalModelError
 from agents.loading import ConfigError
 from agents.runner import RunOptions, parse_model_for, prepare, run_prepared
+from agents.verdict import verdict as outcome_verdict
 
 app = typer.Typer(
     name="parley",
@@ -31,8 +32,10 @@ USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError)
 
 
 def verdict(transcript) -> str:
-    """``consensus`` or ``no consensus``, for the line a command prints at the end."""
-    return "consensus" if transcript.outcome and transcript.outcome.consensus else "no consensus"
+    """The verdict for the line a command prints at the end: undecided clauses and silent seats named."""
+    if transcript.outcome is None:
+        return "no consensus"
+    return outcome_verdict(transcript.outcome, {d.id: d.short_name for d in transcript.delegations})
 
 
 def fail(error: Exception) -> typer.Exit:

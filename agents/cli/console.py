@@ -9,7 +9,8 @@ from rich.text import Text
 
 from agents.catalog import Cast
 from agents.draft import Draft
-from agents.events import CHAIR, Event
+from agents.events import CHAIR, Event, Outcome
+from agents.verdict import STATUS_STYLES, VOTE_LEGEND, VOTE_MARKS, counts, verdict
 
 
 class EventPrinter:
@@ -86,9 +87,7 @@ class EventPrinter:
 
     def on_vote_cast(self, event) -> None:
         self._end_stream()
-        marks = " ".join(
-            f"{v.clause}:{'✓' if v.vote == 'accept' else '✗' if v.vote == 'object' else '·'}" for v in event.votes
-        )
+        marks = " ".join(f"{v.clause}:{VOTE_MARKS[v.vote]}" for v in event.votes)
         self.console.print(Text.assemble("  ", self.name(event.speaker), f" votes {marks}"))
 
     def on_error(self, event) -> None:
@@ -98,13 +97,24 @@ class EventPrinter:
     def on_session_ended(self, event) -> None:
         self._end_stream()
         self.print_draft(event.draft)
-        verdict = "CONSENSUS" if event.outcome.consensus else "NO CONSENSUS"
-        self.console.print(
-            Rule(
-                f"{verdict} ({event.outcome.rule.replace('_', '-')})",
-                style="green" if event.outcome.consensus else "red",
+        outcome = event.outcome
+        if outcome.clauses:
+            self.print_outcome(outcome)
+        head, _, detail = verdict(outcome, self.names).partition(": ")
+        title = Text(f"{head.upper()} ({outcome.rule.replace('_', '-')})" + (f": {detail}" if detail else ""))
+        self.console.print(Rule(title, style="green" if outcome.consensus else "red"))
+
+    def print_outcome(self, outcome: Outcome) -> None:
+        """Each clause's result and who gave no answer on it: an undecided clause is never shown as agreed."""
+        table = Table(title=f"Consensus call ({VOTE_LEGEND})", expand=False)
+        for heading in ("#", "result", "✓ ✗ – ?", "no answer from"):
+            table.add_column(heading)
+        for clause in outcome.clauses:
+            silent = ", ".join(self.names.get(p, p) for p in clause.no_answer)
+            table.add_row(
+                str(clause.clause), Text(clause.status, style=STATUS_STYLES[clause.status]), counts(clause), silent
             )
-        )
+        self.console.print(table)
 
     def print_draft(self, draft: Draft) -> None:
         table = Table(title="Draft joint statement", show_lines=False, expand=False)

@@ -1,8 +1,9 @@
 """A seat held by a person. The engine sees the same interface as for a model.
 
 How the person is asked (a web page, a terminal) is a ``Prompter``'s business; this class
-adds the rules every front end shares: a time limit after which the delegation yields (or
-abstains), and clean text.
+adds the rules every front end shares: a time limit after which the delegation yields (or,
+at the consensus call, gives no answer on the clauses it did not mark: never an abstention,
+which a person chooses), and clean text.
 """
 
 from __future__ import annotations
@@ -74,6 +75,6 @@ class HumanDelegate:
     async def vote(self, context: VoteContext) -> VoteResult:
         ballot = await self._within_time(self.prompter.ask_ballot(context))
         if ballot is None:
-            await self.prompter.tell("Time is up: clauses you did not mark count as abstentions.")
+            await self.prompter.tell("Time is up: clauses you did not mark are recorded as no answer.")
             return VoteResult(None, self.label, note=f"no ballot within {self.timeout_seconds:.0f} s")
         return VoteResult(ballot, self.label)

@@ -124,10 +124,16 @@ def table_draft(cast: Cast, draft: Draft, turn: int) -> tuple[Draft, list[int]]:
     return draft, tabled
 
 
-def closing_words(outcome: Outcome) -> str:
-    agreed = [c.clause for c in outcome.clauses if c.agreed]
-    blocked = [c.clause for c in outcome.clauses if not c.agreed]
-    return render("chair/close.j2", outcome=outcome, agreed=agreed, blocked=blocked)
+def closing_words(cast: Cast, outcome: Outcome) -> str:
+    """The chair's last words: what was agreed, what failed, and what stays undecided for want of an answer."""
+    return render(
+        "chair/close.j2",
+        outcome=outcome,
+        agreed=outcome.numbers("agreed"),
+        rejected=outcome.numbers("rejected"),
+        undecided=outcome.numbers("undecided"),
+        silent=[cast.delegations[p].short_name if p in cast.delegations else p for p in outcome.silent],
+    )
 
 
 def no_vote_outcome(rule: str) -> Outcome:

@@ -306,7 +306,7 @@ class Session:
 
     def close_session(self, work: SessionState, emit: Callable) -> None:
         outcome = work.outcome or chair.no_vote_outcome(self.cast.scenario.consensus_rule)
-        words = chair.closing_words(outcome)
+        words = chair.closing_words(self.cast, outcome)
         outcome = outcome.model_copy(update={"summary": words})
         work.outcome = outcome
         emit(Message(phase="closing", turn=work.turn, speaker=CHAIR, text=words))
@@ -418,12 +418,13 @@ class Session:
         delegate = self.delegates[party]
         try:
             result = await delegate.vote(context)
-        except Exception as error:  # a failing seat abstains; the call goes on
+        except Exception as error:  # a failing seat gives no answer; the call goes on
             result = VoteResult(None, delegate.label, note=f"{type(error).__name__}: {error}")
         if result.note:
-            text = f"{persona.short_name}'s ballot: {result.note}; unmarked clauses count as abstentions"
+            text = f"{persona.short_name}'s ballot: {result.note}; unmarked clauses are recorded as no answer"
             emit(ErrorEvent(phase=segment.kind, turn=context.turn, speaker=party, text=text))
-        votes = normalise_ballot(result.ballot, context.draft.numbers())
+        missing = "no vote given" if result.ballot is not None else "no ballot came"
+        votes = normalise_ballot(result.ballot, context.draft.numbers(), missing)
         emit(
             VoteCast(
                 phase=segment.kind,

@@ -8,7 +8,8 @@ moves on the draft) and scores by rule, so tests get the same scores every time:
 - red lines crossed: for each agreed clause the delegation voted against, the red line
   closest in words to its reason;
 - consistency: 10, less 3 for each clause it proposed, amended or supported and then voted
-  against, and 1 for each clause it abstained on.
+  against, and 1 for each clause it chose to abstain on. A clause it gave no answer on (its
+  ballot failed) is not its choice and costs nothing; the reasons say so.
 """
 
 from __future__ import annotations
@@ -21,8 +22,8 @@ from langchain_core.messages import BaseMessage
 from agents.review.text import coverage, sentences, shorten
 
 SERVED = 0.5
-_CLAUSE = re.compile(r"^Clause (?P<number>\d+) \((?P<status>agreed|objected|not voted)\): (?P<text>.*)$")
-_VOTE = re.compile(r"^Clause (?P<number>\d+): (?P<vote>accept|object|abstain)\.\s*(?P<reason>.*)$")
+_CLAUSE = re.compile(r"^Clause (?P<number>\d+) \((?P<status>agreed|rejected|undecided|not voted)\): (?P<text>.*)$")
+_VOTE = re.compile(r"^Clause (?P<number>\d+): (?P<vote>accept|object|abstain|no_answer)\.\s*(?P<reason>.*)$")
 _MOVE = re.compile(r"^Turn \d+: (?P<kind>proposal|amendment|support|objection)(?: clause (?P<number>\d+))?")
 BACKING = ("amendment", "support")
 
@@ -100,8 +101,10 @@ def _red_lines(facts: JudgeFacts) -> list[str]:
 def _consistency(facts: JudgeFacts) -> tuple[int, list[str]]:
     turned = sorted(n for n in facts.backed if facts.votes.get(n, ("", ""))[0] == "object")
     abstained = sorted(n for n, (vote, _) in facts.votes.items() if vote == "abstain")
+    silent = sorted(n for n, (vote, _) in facts.votes.items() if vote == "no_answer")
     reasons = [f"Backed clause {n} in the talks, then voted against it." for n in turned]
     reasons += [f"Abstained on clause {n}." for n in abstained]
+    reasons += [f"Gave no answer on clause {n} (its ballot failed); not held against it." for n in silent]
     return max(0, 10 - 3 * len(turned) - len(abstained)), reasons or ["Its votes match its moves on the draft."]
 
 

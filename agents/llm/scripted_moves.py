@@ -177,13 +177,19 @@ def _clause_move(facts: PromptFacts, digest: bytes, kinds: list[str], request_fl
 
 
 def ballot_for(facts: PromptFacts, digest: bytes) -> dict:
-    """Accept every clause except those this delegation objected to during the talks."""
+    """Object to the clauses this delegation objected to during the talks; accept the rest.
+
+    Now and then (about one clause in eight, fixed by the prompt's digest, so by the seed) it
+    abstains on a clause it did not object to, so sessions show explicit abstentions too.
+    """
     votes = []
     for index, number in enumerate(sorted(facts.clauses)):
         if number in facts.objected:
             concern = _first_sentence(_pick(facts.red_lines, digest, index)).lower()
             reason = f"It conflicts with our view that {concern}."
             votes.append({"clause": number, "vote": "object", "reason": reason})
+        elif digest[(13 + index) % len(digest)] % 8 == 0:
+            votes.append({"clause": number, "vote": "abstain", "reason": "We take no position on this clause."})
         else:
             votes.append({"clause": number, "vote": "accept", "reason": "We can live with this text."})
     return {"votes": votes}

@@ -9,7 +9,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 
 from agents.moves import MOVE_KINDS
-from agents.review.model import VOTE_MARKS, Review
+from agents.review.model import Review
+from agents.verdict import VOTE_LEGEND, VOTE_MARKS, VOTE_WORDS
 
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d")
 PHASE_FILLS = ("#f3f4f7", "#e6e9f0")
@@ -31,9 +32,11 @@ KIND_COLOURS = {
     "question": "#6c8ebf",
     "yield": "#cfd4da",
 }
-VOTE_LEVELS = {"object": -1, "abstain": 0, "accept": 1}
-RED, GREY, GREEN = "#d1495b", "#cfd4da", "#57a773"
-VOTE_SCALE = [[0.0, RED], [0.33, RED], [0.34, GREY], [0.66, GREY], [0.67, GREEN], [1.0, GREEN]]
+VOTE_LEVELS = {"object": 0, "no_answer": 1, "abstain": 2, "accept": 3}
+RED, AMBER, GREY, GREEN = "#d1495b", "#e9c46a", "#cfd4da", "#57a773"
+VOTE_SCALE = [
+    [0.0, RED], [0.24, RED], [0.25, AMBER], [0.49, AMBER], [0.5, GREY], [0.74, GREY], [0.75, GREEN], [1.0, GREEN]
+]  # fmt: skip
 
 
 def colours(review: Review) -> dict[str, str]:
@@ -156,23 +159,25 @@ def moves_figure(review: Review) -> go.Figure:
 
 
 def votes_figure(review: Review) -> go.Figure:
-    """The vote matrix: delegation by clause, accept, object or abstain, the reason on hover."""
+    """The vote matrix: delegation by clause, accept, object, abstain or no answer, the reason on hover."""
     clauses = [c.number for c in review.outcome.clauses]
     seats = review.delegations
     cells = [[review.vote(seat.id, number) for number in clauses] for seat in seats]
     figure = go.Figure(
         go.Heatmap(
-            z=[[VOTE_LEVELS.get(c.vote, 0) if c else 0 for c in row] for row in cells],
+            z=[[VOTE_LEVELS.get(c.vote if c else "no_answer", 1) for c in row] for row in cells],
             x=[f"Clause {n}" for n in clauses],
             y=[seat.short_name for seat in seats],
-            text=[[VOTE_MARKS.get(c.vote, "") if c else "" for c in row] for row in cells],
-            customdata=[[f"{c.vote}: {c.reason}" if c else "no vote" for c in row] for row in cells],
+            text=[[VOTE_MARKS.get(c.vote if c else "no_answer", "") for c in row] for row in cells],
+            customdata=[
+                [f"{VOTE_WORDS.get(c.vote, c.vote)}: {c.reason}" if c else "no answer" for c in row] for row in cells
+            ],
             texttemplate="%{text}",
             textfont={"size": 16},
             hovertemplate="%{y}, %{x}<br>%{customdata}<extra></extra>",
             colorscale=VOTE_SCALE,
-            zmin=-1,
-            zmax=1,
+            zmin=0,
+            zmax=3,
             showscale=False,
             xgap=2,
             ygap=2,
@@ -181,7 +186,7 @@ def votes_figure(review: Review) -> go.Figure:
     figure.update_yaxes(autorange="reversed")
     return _layout(
         figure,
-        "Votes at the consensus call (✓ accept, ✗ object, – abstain; hover for the reason)",
+        f"Votes at the consensus call ({VOTE_LEGEND}; hover for the reason)",
         140 + 40 * len(seats),
     )
 

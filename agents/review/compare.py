@@ -10,7 +10,8 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from agents.review.evolution import word_diff
-from agents.review.model import VOTE_MARKS, ClauseResult, DiffPiece, Review
+from agents.review.model import ClauseResult, DiffPiece, Review
+from agents.verdict import VOTE_LEGEND, VOTE_MARKS
 
 MISSING = "-"
 
@@ -84,7 +85,8 @@ def outcome_section(a: Review, b: Review) -> Section:
             _verdict(r),
             r.outcome.rule.replace("_", "-"),
             len(r.outcome.numbers("agreed")),
-            len(r.outcome.numbers("objected")),
+            len(r.outcome.numbers("rejected")),
+            len(r.outcome.numbers("undecided")),
             len(r.outcome.dropped),
             len(r.turns),
             f"{r.speaking.gini:.3f}",
@@ -98,7 +100,8 @@ def outcome_section(a: Review, b: Review) -> Section:
         "verdict",
         "rule",
         "clauses agreed",
-        "clauses objected",
+        "clauses rejected",
+        "clauses undecided",
         "dropped",
         "delegate turns",
         "Gini of turns",
@@ -122,14 +125,14 @@ def _votes(review: Review, delegation: str) -> str:
     marks = []
     for clause in review.outcome.clauses:
         vote = review.vote(delegation, clause.number)
-        marks.append(f"{clause.number}{VOTE_MARKS.get(vote.vote, '?') if vote else '·'}")
+        marks.append(f"{clause.number}{VOTE_MARKS.get(vote.vote, '?') if vote else '?'}")
     return " ".join(marks) or "no vote"
 
 
 def votes_section(a: Review, b: Review) -> Section:
     """Each delegation's votes, clause by clause."""
     rows = [_row(name, _votes(a, seat), _votes(b, seat)) for seat, name in _delegations(a, b)]
-    return Section(title="Votes (clause number, ✓ accept, ✗ object, – abstain)", rows=rows)
+    return Section(title=f"Votes (clause number, {VOTE_LEGEND})", rows=rows)
 
 
 def _speaking(review: Review, delegation: str) -> str:

@@ -13,8 +13,7 @@ from pydantic import BaseModel, Field
 
 from agents.events import CHAIR, Usage
 
-ClauseStatus = Literal["agreed", "objected", "not voted"]
-VOTE_MARKS = {"object": "✗", "abstain": "–", "accept": "✓"}
+ClauseStatus = Literal["agreed", "rejected", "undecided", "not voted"]
 
 
 class Seat(BaseModel):
@@ -37,6 +36,7 @@ class ClauseResult(BaseModel):
     accept: list[str] = Field(default_factory=list)
     object: list[str] = Field(default_factory=list)
     abstain: list[str] = Field(default_factory=list)
+    no_answer: list[str] = Field(default_factory=list, description="gave no answer: its ballot failed or left it out")
 
 
 class DroppedClause(BaseModel):
@@ -49,7 +49,8 @@ class DroppedClause(BaseModel):
 
 
 class OutcomeSummary(BaseModel):
-    """``agreed``: passed under the rule; ``objected``: voted on and did not pass; ``dropped``: never voted on."""
+    """``agreed``: passed under the rule; ``rejected``: every delegation answered and it did not pass;
+    ``undecided``: some delegation gave no answer; ``dropped``: never voted on."""
 
     voted: bool
     consensus: bool

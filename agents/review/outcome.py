@@ -1,7 +1,8 @@
 """What the session agreed: each clause's fate at the consensus call, what was dropped, and every vote.
 
-A clause is *agreed* when it passed under the scenario's rule, *objected* when it was put to
-the vote and did not pass, and *not voted* when the session ended before the consensus call.
+A clause is *agreed* when it passed under the scenario's rule, *rejected* when every delegation
+answered and it did not pass, *undecided* when some delegation gave no answer on it (silence is
+not consent), and *not voted* when the session ended before the consensus call.
 *Dropped* wording is wording that was put forward and never reached the vote: a proposal
 the chair could not add to the draft (the draft was full or the proposal had no wording),
 and every clause of a session that ended without a vote. Wordings that a later amendment
@@ -30,7 +31,7 @@ def clause_statuses(transcript: Transcript) -> dict[int, ClauseStatus]:
     statuses: dict[int, ClauseStatus] = {}
     for number in final_draft(transcript).numbers():
         result = voted.get(number)
-        statuses[number] = "not voted" if result is None else "agreed" if result.agreed else "objected"
+        statuses[number] = "not voted" if result is None else result.status
     return statuses
 
 
@@ -51,6 +52,7 @@ def outcome_summary(transcript: Transcript) -> OutcomeSummary:
                 accept=result.accept if result else [],
                 object=result.object if result else [],
                 abstain=result.abstain if result else [],
+                no_answer=result.no_answer if result else [],
             )
         )
     return OutcomeSummary(

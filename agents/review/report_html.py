@@ -19,7 +19,8 @@ from plotly.offline import get_plotlyjs
 from agents.moves import MOVE_KINDS
 from agents.review.charts import compare_figures, review_figures
 from agents.review.compare import Comparison
-from agents.review.model import VOTE_MARKS, Review
+from agents.review.model import Review
+from agents.verdict import VOTE_MARKS
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_CONFIG = {"displaylogo": False, "responsive": True}

@@ -13,9 +13,15 @@ from agents.moves import MOVE_KINDS
 from agents.review.compare import Comparison, Row
 from agents.review.model import ClauseHistory, DiffPiece, Review
 from agents.review.text import shorten
+from agents.verdict import VOTE_LEGEND
 
-STATUS_STYLES = {"agreed": "green", "objected": "red", "not voted": "yellow"}
-VOTE_CELLS = {"accept": ("✓", "green"), "object": ("✗", "bold red"), "abstain": ("–", "dim")}
+STATUS_STYLES = {"agreed": "green", "rejected": "red", "undecided": "bold yellow", "not voted": "yellow"}
+VOTE_CELLS = {
+    "accept": ("✓", "green"),
+    "object": ("✗", "bold red"),
+    "abstain": ("–", "dim"),
+    "no_answer": ("?", "bold yellow"),
+}
 DIFF_STYLES = {"same": "", "added": "bold green", "removed": "red strike"}
 
 
@@ -28,11 +34,18 @@ def header(review: Review) -> Panel:
         f"{review.venue}, {review.date}. Chair: {review.chair.short_name}.",
         f"Session {review.session_id} ({review.status}). Models: {'; '.join(models)}.",
         f"[bold]{verdict}[/] under the {review.outcome.rule.replace('_', '-')} rule: "
-        f"{len(review.outcome.numbers('agreed'))} agreed, {len(review.outcome.numbers('objected'))} objected, "
-        f"{len(review.outcome.dropped)} dropped.",
+        f"{status_counts(review)}, {len(review.outcome.dropped)} dropped.",
         viewer_line(review),
     ]
     return Panel("\n".join(lines), title="Review", expand=False)
+
+
+def status_counts(review: Review) -> str:
+    """``2 agreed, 1 rejected, 3 undecided``: the undecided count only when there are any."""
+    outcome = review.outcome
+    text = f"{len(outcome.numbers('agreed'))} agreed, {len(outcome.numbers('rejected'))} rejected"
+    undecided = len(outcome.numbers("undecided"))
+    return text + (f", {undecided} undecided (no answer from some delegations)" if undecided else "")
 
 
 def viewer_line(review: Review) -> str:
@@ -63,7 +76,7 @@ def outcome_table(review: Review) -> Table:
     table = Table(title="Outcome by clause", title_justify="left")
     table.add_column("#")
     table.add_column("status", no_wrap=True)
-    table.add_column("✓ ✗ –", no_wrap=True)
+    table.add_column("✓ ✗ – ?", no_wrap=True)
     table.add_column("proposed; changed by", max_width=20)
     table.add_column("final text", ratio=1)
     histories = {h.number: h for h in review.clauses}
@@ -75,7 +88,7 @@ def outcome_table(review: Review) -> Table:
         table.add_row(
             str(clause.number),
             Text(clause.status, style=STATUS_STYLES[clause.status]),
-            f"{len(clause.accept)} {len(clause.object)} {len(clause.abstain)}",
+            f"{len(clause.accept)} {len(clause.object)} {len(clause.abstain)} {len(clause.no_answer)}",
             by,
             shorten(clause.text, 120),
         )
@@ -163,7 +176,7 @@ def evolution(review: Review) -> Group:
 def votes_table(review: Review) -> Table:
     """The vote matrix, delegation by clause."""
     numbers = [clause.number for clause in review.outcome.clauses]
-    table = Table(title="Votes (✓ accept, ✗ object, – abstain)", title_justify="left")
+    table = Table(title=f"Votes ({VOTE_LEGEND})", title_justify="left")
     table.add_column("delegation")
     for number in numbers:
         table.add_column(str(number), justify="center")
@@ -171,7 +184,7 @@ def votes_table(review: Review) -> Table:
         cells = []
         for number in numbers:
             vote = review.vote(seat.id, number)
-            mark, style = VOTE_CELLS.get(vote.vote if vote else "abstain", ("?", ""))
+            mark, style = VOTE_CELLS.get(vote.vote if vote else "no_answer", ("?", ""))
             cells.append(Text(mark, style=style))
         table.add_row(seat.short_name, *cells)
     return table

@@ -13,6 +13,7 @@ from typing import Literal
 from agents.catalog import Cast
 from agents.draft import Draft
 from agents.events import CHAIR, Event, Outcome
+from agents.verdict import VOTE_WORDS, undecided_note, vote_in
 
 ShownKind = Literal["post", "stream", "finish", "draft", "outcome"]
 Style = Literal["phase", "floor", "speech", "vote", "error", "outcome", "notice"]
@@ -103,7 +104,7 @@ class Presenter:
         return [note, Shown("draft", self.author(CHAIR), draft=event.draft)]
 
     def _on_vote_cast(self, event) -> list[Shown]:
-        marks = ", ".join(f"{v.clause}: {v.vote}" for v in event.votes) or "no clauses"
+        marks = ", ".join(f"{v.clause}: {VOTE_WORDS[v.vote]}" for v in event.votes) or "no clauses"
         return [Shown("post", self.author(event.speaker), f"**{self.author(event.speaker)}** votes: {marks}", "vote")]
 
     def _on_error(self, event) -> list[Shown]:
@@ -136,17 +137,19 @@ def draft_markdown(draft: Draft, names: dict[str, str]) -> str:
 
 
 def outcome_markdown(presenter: Presenter, outcome: Outcome) -> str:
-    verdict = "Consensus reached" if outcome.consensus else "No consensus"
-    lines = [f"## Outcome: {verdict}", "", f"Rule: {outcome.rule.replace('_', '-')}.", ""]
+    """The outcome with a clause-by-delegation table; an undecided clause says whose answer is missing."""
+    parties = list(presenter.cast.delegations)
+    heading = "Consensus reached" if outcome.consensus else "No consensus"
+    lines = [f"## Outcome: {heading}", "", f"Rule: {outcome.rule.replace('_', '-')}.", ""]
+    note = undecided_note(outcome, {p: presenter.author(p) for p in parties})
+    if note:
+        lines += [f"{note}: silence is not counted as consent.", ""]
     if outcome.clauses:
-        parties = list(presenter.cast.delegations)
         lines.append("| Clause | " + " | ".join(presenter.author(p) for p in parties) + " | Result |")
         lines.append("|---" * (len(parties) + 2) + "|")
         for clause in outcome.clauses:
-            cells = ["object" if p in clause.object else "accept" if p in clause.accept else "abstain" for p in parties]
-            lines.append(
-                f"| {clause.clause} | " + " | ".join(cells) + f" | {'agreed' if clause.agreed else 'not agreed'} |"
-            )
+            cells = [VOTE_WORDS[vote_in(clause, p)] for p in parties]
+            lines.append(f"| {clause.clause} | " + " | ".join(cells) + f" | {clause.status} |")
     if outcome.summary:
         lines += ["", outcome.summary]
     return "\n".join(lines)

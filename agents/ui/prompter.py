@@ -23,6 +23,7 @@ MOVE_LABELS = {
     "objection": "Object to a clause",
     "yield": "Yield the floor",
 }
+BALLOT_LABELS: dict[str, str] = {"accept": "Accept", "abstain": "Abstain (take no position)", "object": "Object"}
 Advisor = Callable[[TurnContext], Awaitable[list[Move]]]
 
 
@@ -125,17 +126,16 @@ class ChainlitPrompter:
         return Move(kind="objection", clause=clause, text=reason) if reason else None
 
     async def ask_ballot(self, context: VoteContext) -> Ballot | None:
+        """A vote per clause; clauses left unmarked when time runs out are recorded as no answer."""
         votes: list[ClauseVote] = []
         for clause in context.draft.clauses:
-            choice = await self.choose(
-                f"**Consensus call.** Clause {clause.number}: {clause.text}", {"accept": "Accept", "object": "Object"}
-            )
+            choice = await self.choose(f"**Consensus call.** Clause {clause.number}: {clause.text}", BALLOT_LABELS)
             if choice is None:
                 break
             reason = (
-                ""
-                if choice == "accept"
-                else await self.ask_text(f"Your reason for objecting to clause {clause.number}:")
+                await self.ask_text(f"Your reason for objecting to clause {clause.number}:")
+                if choice == "object"
+                else ""
             )
             votes.append(ClauseVote(clause=clause.number, vote=choice, reason=reason or ""))
         return Ballot(votes=votes) if votes else None

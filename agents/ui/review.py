@@ -98,7 +98,8 @@ def summary_markdown(review: Review) -> str:
     lines = [
         f"## Review: {verdict}",
         "",
-        f"{len(outcome.numbers('agreed'))} clauses agreed, {len(outcome.numbers('objected'))} objected, "
+        f"{len(outcome.numbers('agreed'))} clauses agreed, {len(outcome.numbers('rejected'))} rejected, "
+        f"{len(outcome.numbers('undecided'))} undecided (no answer from some delegations), "
         f"{len(outcome.dropped)} dropped ({outcome.rule.replace('_', '-')} rule). "
         f"{len(review.turns)} delegate turns; the chair's Gini of turns is {review.speaking.gini:.2f} (0 is even).",
         f"Tokens: {costs.total.input_tokens} in, {costs.total.output_tokens} out; estimated cost {cost}; {leaks}.",

@@ -1,0 +1,48 @@
+"""An outcome in words and marks, the same in the terminal, the web page, the files and the review.
+
+One place, so that every front end says the same thing: a clause some delegation gave no
+answer on is *undecided* (never agreed), and a session with undecided clauses says whose
+answer is missing rather than just "no consensus".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from agents.events import ClauseOutcome, ClauseStatus, Outcome
+from agents.moves import VoteChoice
+
+VOTE_MARKS: dict[str, str] = {"accept": "✓", "object": "✗", "abstain": "–", "no_answer": "?"}
+VOTE_WORDS: dict[str, str] = {"accept": "accept", "object": "object", "abstain": "abstain", "no_answer": "no answer"}
+VOTE_LEGEND = "✓ accept, ✗ object, – abstain, ? no answer"
+STATUS_STYLES: dict[ClauseStatus, str] = {"agreed": "green", "rejected": "red", "undecided": "yellow"}
+CHOICES: tuple[VoteChoice, ...] = ("accept", "object", "abstain", "no_answer")
+
+
+def vote_in(clause: ClauseOutcome, party: str) -> VoteChoice:
+    """What ``party`` answered on ``clause``; a party in no list gave no answer."""
+    return next((choice for choice in CHOICES if party in getattr(clause, choice)), "no_answer")
+
+
+def counts(clause: ClauseOutcome) -> str:
+    """``accept object abstain no-answer`` counts, e.g. ``4 1 0 1``."""
+    return " ".join(str(len(getattr(clause, choice))) for choice in CHOICES)
+
+
+def undecided_note(outcome: Outcome, names: Mapping[str, str] | None = None) -> str:
+    """Empty when every delegation answered; else how many clauses are undecided and whose answer is missing."""
+    undecided = outcome.numbers("undecided")
+    if not undecided:
+        return ""
+    silent = ", ".join((names or {}).get(party, party) for party in outcome.silent)
+    return f"{len(undecided)} of {len(outcome.clauses)} clauses undecided, no answer from {silent}"
+
+
+def verdict(outcome: Outcome | None, names: Mapping[str, str] | None = None) -> str:
+    """``consensus``, ``no consensus`` or ``no vote taken``; undecided clauses and the silent seats named."""
+    if outcome is None:
+        return "no vote taken"
+    if outcome.consensus:
+        return "consensus"
+    note = undecided_note(outcome, names)
+    return f"no consensus: {note}" if note else "no consensus"
