@@ -150,9 +150,12 @@ def validate(files: Annotated[list[Path], typer.Argument(help="persona, scenario
 
 
 def main(args: list[str] | None = None) -> int:
-    """Entry point for the ``parley`` script; returns the exit code (for in-process tests too)."""
+    """Entry point for the ``parley`` script; returns the exit code (for in-process tests too).
+
+    With ``standalone_mode=False`` click does not raise on ``typer.Exit(code=N)``: it returns N.
+    """
     try:
-        app(args=args, standalone_mode=False)
+        result = app(args=args, standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
     except SystemExit as done:  # click's own exits (--help, usage errors)
@@ -162,7 +165,7 @@ def main(args: list[str] | None = None) -> int:
             raise
         error.show()
         return error.exit_code
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 def is_usage_error(error: Exception) -> bool:
