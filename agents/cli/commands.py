@@ -61,7 +61,8 @@ def run(
     ),
     quiet: Annotated[bool, typer.Option(help="print only the outcome and the transcript path")] = False,
     timeout: Annotated[
-        float, typer.Option(min=0.1, help="seconds before one model call is abandoned (and retried)")
+        float,
+        typer.Option(min=0.1, help="seconds for the whole of one model call, streaming included, before it is retried"),
     ] = 120.0,
     max_retries: Annotated[
         int, typer.Option(min=0, help="retries of a failed model call (429, 5xx, timeout, dropped connection)")
