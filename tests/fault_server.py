@@ -1,10 +1,11 @@
 """A real OpenAI-compatible HTTP server on loopback that misbehaves on purpose.
 
-Each request takes the next fault from a queue (``default``, ``"ok"`` unless set, once the
-queue is empty):
-``429``, ``500``, ``hang`` (answers after the client gave up), ``drop`` (closes the
-connection without a response), ``broken`` (a streamed tool call whose arguments are not
-JSON). ``ok`` streams a valid tool call for whatever tool the request asks for.
+Each request takes the next fault from a queue (``default``, ``"ok"`` unless set, once the queue is empty), or the
+fault ``always`` names for the tool it asks for: ``429``, ``500``, ``hang`` (answers after
+the client gave up), ``drop`` (closes the connection without a response), ``broken`` (a
+streamed tool call whose arguments are not JSON), ``trickle`` (a tool call streamed one
+chunk every ``trickle_seconds``, ``trickle_chunks`` of them: endless, as far as a test is
+concerned). ``ok`` streams a valid tool call for whatever tool the request asks for.
 """
 
 from __future__ import annotations
@@ -44,19 +45,29 @@ def stream_body(tool: str, arguments: str) -> bytes:
     events.append(_chunk({}, finish="tool_calls"))
     usage = {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150}
     events.append({**_chunk({}), "choices": [], "usage": usage})
-    lines = [f"data: {json.dumps(event)}\n\n" for event in events] + ["data: [DONE]\n\n"]
-    return "".join(lines).encode()
+    return b"".join(sse(event) for event in events) + b"data: [DONE]\n\n"
+
+
+def sse(event: dict) -> bytes:
+    """One server-sent event."""
+    return f"data: {json.dumps(event)}\n\n".encode()
 
 
 class FaultServer:
     """Run with ``with FaultServer() as server``; ``server.faults`` is the queue, ``server.requests`` the log."""
 
-    def __init__(self, hang_seconds: float = 3.0, default: str = "ok"):
+    def __init__(
+        self, hang_seconds: float = 3.0, default: str = "ok", trickle_seconds: float = 0.5, trickle_chunks: int = 1000
+    ):
         self.port = free_port()
         self.default = default
         self.faults: deque[str] = deque()
+        self.always: dict[str, str] = {}  # tool name -> the fault every request for it gets
         self.requests: list[str] = []  # the fault each request got
+        self.tools: list[str] = []  # the tool each request asked for
         self.hang_seconds = hang_seconds
+        self.trickle_seconds = trickle_seconds
+        self.trickle_chunks = trickle_chunks
         self.lock = threading.Lock()
         self.httpd = ThreadingHTTPServer(("127.0.0.1", self.port), self._handler())
         self.httpd.daemon_threads = True
@@ -65,11 +76,17 @@ class FaultServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def next_fault(self) -> str:
+    def next_fault(self, tool: str) -> str:
         with self.lock:
-            fault = self.faults.popleft() if self.faults else self.default
+            fault = self.always.get(tool) or (self.faults.popleft() if self.faults else self.default)
             self.requests.append(fault)
+            self.tools.append(tool)
             return fault
+
+    def requests_for(self, tool: str) -> list[str]:
+        """The faults of the requests that asked for ``tool``."""
+        with self.lock:
+            return [fault for fault, asked in zip(self.requests, self.tools, strict=True) if asked == tool]
 
     def _handler(self):
         server = self
@@ -80,8 +97,8 @@ class FaultServer:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-                fault = server.next_fault()
                 tool = body.get("tools", [{}])[0].get("function", {}).get("name", "Move")
+                fault = server.next_fault(tool)
                 if fault in ("429", "500"):
                     self.send_error_json(int(fault))
                 elif fault == "drop":
@@ -90,6 +107,8 @@ class FaultServer:
                 elif fault == "hang":
                     time.sleep(server.hang_seconds)
                     self.send_stream(tool, json.dumps(VALID_ARGUMENTS.get(tool, {})))
+                elif fault == "trickle":
+                    self.send_trickle(tool)
                 elif fault == "broken":
                     self.send_stream(tool, '{"kind": "statement", "text": "unterminated')
                 else:
@@ -114,6 +133,22 @@ class FaultServer:
                     self.wfile.write(payload)
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up first (a hang it timed out on)
+
+            def send_trickle(self, tool: str) -> None:
+                """A tool call whose arguments never end: one more word every ``trickle_seconds``."""
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.end_headers()  # no length: the body ends when the connection does
+                call = {"index": 0, "id": "call_fault", "type": "function", "function": {"name": tool}}
+                pieces = ['{"kind": "statement", "text": "'] + ["and "] * server.trickle_chunks
+                try:
+                    self.wfile.write(sse(_chunk({"role": "assistant", "content": None, "tool_calls": [call]})))
+                    for piece in pieces:
+                        self.wfile.write(sse(_chunk({"tool_calls": [{"index": 0, "function": {"arguments": piece}}]})))
+                        self.wfile.flush()
+                        time.sleep(server.trickle_seconds)
+                except (BrokenPipeError, ConnectionResetError):
+                    pass  # the client gave up, as it should
 
         return Handler
 

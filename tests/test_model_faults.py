@@ -1,8 +1,10 @@
 """Model faults injected for real: a misbehaving HTTP server behind the real OpenAI client.
 
-Rate limits, server errors, hangs and dropped connections are retried (by the OpenAI client,
-with exponential backoff and jitter, up to ModelSettings.max_retries); malformed output is
-repaired once; a seat whose calls keep failing yields and the session still completes.
+Rate limits, server errors and dropped connections are retried (by the OpenAI client, with
+exponential backoff and jitter, up to ModelSettings.max_retries); a call that outlasts its
+timeout (a hang, or a reply trickling in) is abandoned and made again, up to as many times;
+malformed output is repaired once; a seat whose calls keep failing yields and the session
+still completes.
 """
 
 from __future__ import annotations
@@ -10,8 +12,11 @@ from __future__ import annotations
 import pytest
 
 from agents.delegates.model import ModelDelegate
+from agents.engine.chair import choose_speaker
+from agents.engine.programme import build_programme
 from agents.events import CHAIR
 from agents.llm.factory import ModelPool, ModelSettings
+from agents.replay import first_difference, normalised, replay_transcript
 from agents.runner import RunOptions, prepare, run_prepared
 from agents.transcript import load_transcript
 from tests.fault_server import FaultServer
@@ -50,6 +55,7 @@ def opening_context(catalog):
         (["500"], ["500", "ok"]),
         (["hang"], ["hang", "ok"]),
         (["drop"], ["drop", "ok"]),
+        (["trickle"], ["trickle", "ok"]),
     ],
 )
 async def test_transient_faults_are_retried_and_the_turn_succeeds(server, catalog, faults, expected_requests):
@@ -89,3 +95,47 @@ async def test_persistent_failure_yields_the_turn_and_the_session_completes(serv
     later = [e for e in saved.events if e.type == "message" and e.speaker != CHAIR][1:]
     assert later and all(e.text == "We ask all sides to return to the table." for e in later)
     assert server.requests[:3] == ["500", "500", "500"]
+
+
+async def run_bilateral(server: FaultServer, settings: ModelSettings, folder):
+    options = RunOptions(scenario="bilateral", model="openai:fault", max_turns=3, out=folder)
+    with ModelPool(settings, environ={"OPENAI_BASE_URL": server.base_url}) as pool:
+        transcript = await run_prepared(prepare(options, pool))
+    return load_transcript(folder / f"{transcript.session_id}.json")
+
+
+async def test_an_endless_trickle_is_cut_off_and_the_session_goes_on(server, tmp_path):
+    """A reply that trickles for ever (a chunk every 0.5 s) ends at the timeout, not with the stream."""
+    server.faults.extend(["trickle"] * 3)  # the first call and both its retries
+    saved = await run_bilateral(server, ModelSettings(timeout_seconds=2.0, max_retries=2), tmp_path / "run")
+    assert saved.status == "complete"
+    assert server.requests[:4] == ["trickle", "trickle", "trickle", "ok"]  # 1 + max_retries, then the next call
+    error = next(e for e in saved.events if e.type == "error")
+    assert "CallTimeout: no complete reply within the 2 s timeout" in error.text and "yields" in error.text
+    first = next(e for e in saved.events if e.type == "message" and e.speaker != CHAIR)
+    assert first.speaker == error.speaker and first.move.kind == "yield"
+    # The abandoned attempts leave one record, the last: the replay answers as the session went.
+    assert [call.error_type for call in saved.recording if call.error_type] == ["CallTimeout"]
+    replayed, _ = await replay_transcript(saved, tmp_path / "replay")
+    assert first_difference(normalised(saved), normalised(replayed)) is None
+
+
+async def test_ballots_are_bounded_by_the_timeout_too(server, tmp_path):
+    server.always["Ballot"] = "trickle"
+    saved = await run_bilateral(server, ModelSettings(timeout_seconds=1.0, max_retries=1), tmp_path)
+    assert saved.status == "complete"
+    parties = [d.id for d in saved.delegations]
+    assert server.requests_for("Ballot") == ["trickle"] * 2 * len(parties)
+    ballot_errors = [e for e in saved.events if e.type == "error" and e.phase == "consensus"]
+    assert sorted(e.speaker for e in ballot_errors) == sorted(parties)
+    assert all("CallTimeout" in e.text and "no answer" in e.text for e in ballot_errors)
+
+
+async def test_the_chairs_choice_is_bounded_by_the_timeout_too(server, catalog):
+    server.always["FloorChoice"] = "trickle"
+    pool = ModelPool(ModelSettings(timeout_seconds=1.0, max_retries=1), environ={"OPENAI_BASE_URL": server.base_url})
+    cast = catalog.cast("six-party-2003")
+    segment = build_programme(cast.scenario)[1]
+    decision = await choose_speaker(cast, pool.get("openai:fault").model, ["usa", "dprk"], "requests", segment, [])
+    assert decision.speaker == "usa" and "chair model failed (CallTimeout)" in (decision.note or "")
+    assert server.requests_for("FloorChoice") == ["trickle", "trickle"]

@@ -22,6 +22,7 @@ def test_wheel_carries_the_data_folders_and_finds_them(tmp_path):
         "agents/_data/personas/russia.yaml",
         "agents/_data/scenarios/six-party-2003.yaml",
         "agents/_data/prompts/turn.j2",
+        "agents/_data/.chainlit/config.toml",  # else Chainlit writes its default: uploads on, any origin
     ):
         assert expected in names
     unpacked = tmp_path / "site"

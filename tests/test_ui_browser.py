@@ -140,3 +140,29 @@ async def test_a_person_plays_russia_votes_and_finds_the_session_in_history(ui_s
         await history.first.click()
         await page.get_by_text(STATEMENT).first.wait_for(timeout=30_000)
         await browser.close()
+
+
+async def test_the_login_page_says_so_when_wrong_passwords_are_refused(ui_server):
+    from playwright.async_api import async_playwright
+
+    from agents.ui.login_limit import PER_USER
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        page = await browser.new_page()
+        await page.route(re.compile(r"^(?!http://(127\.0\.0\.1|localhost)).*"), lambda route: route.abort())
+        await page.goto(ui_server["url"])
+        statuses = []
+        for _ in range(PER_USER + 1):  # another user than the session test's: its count is its own
+            await page.fill("#email", "mallory")
+            await page.fill("#password", "guess")
+            async with page.expect_response(re.compile(r".*/login$")) as answer:
+                await page.click("button[type=submit]")
+            statuses.append((await answer.value).status)
+        assert statuses == [401] * PER_USER + [429]
+        await page.get_by_text(re.compile(r"Too many failed sign-ins.*Try again later")).wait_for()  # the form
+        await page.get_by_text(re.compile(r"Too many failed sign-ins.*try again in \d+ s")).wait_for()  # the toast
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "ui-login-refused.png"))

@@ -16,9 +16,11 @@ from agents.memory import Memory
 from agents.moves import Ballot, ClauseVote, Move, normalise_ballot
 from agents.testing import FunctionChatModel, scripted_session
 from agents.ui.avatars import FLAGS, avatar_file_name, png_bytes, write_avatars
+from agents.ui.login_limit import LoginLimiter, TooManyAttempts
 from agents.ui.persistence import data_layer, ensure_schema
 from agents.ui.presenter import Presenter, brief_markdown
 from agents.ui.settings import UiSettings, parse_users
+from agents.ui.web import allowed_origins
 from tests.conftest import ROOT
 
 
@@ -267,6 +269,84 @@ def test_parley_ui_drops_ci_from_the_servers_environment(monkeypatch, tmp_path):
     env = ui_environment(["scripted"], tmp_path / "db.sqlite", tmp_path / "out")
     assert "CI" not in env and env["PARLEY_UI_MODELS"] == "scripted"
     assert env["PARLEY_UI_DB"] == str((tmp_path / "db.sqlite").resolve())
+
+
+def test_other_origins_reach_the_server_only_when_given(tmp_path):
+    from agents.cli.ui import ui_environment
+
+    env = ui_environment(["scripted"], tmp_path / "db", tmp_path / "out", ["https://a.example/", "http://b:9"])
+    assert UiSettings.from_env(env).origins == ["https://a.example", "http://b:9"]
+    assert UiSettings.from_env({}).origins == []
+    assert allowed_origins("127.0.0.1", 8000, []) == ["http://127.0.0.1:8000"]
+    assert allowed_origins("::1", 8000, ["https://a.example"]) == ["http://[::1]:8000", "https://a.example"]
+
+
+class Clock:
+    """A clock the test moves by hand: the limiter's window passes without waiting."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def limiter(clock: Clock) -> LoginLimiter:
+    return LoginLimiter(per_user=3, per_address=5, window_seconds=60, clock=clock)
+
+
+def test_a_user_is_refused_after_the_limit_until_the_oldest_failure_is_old():
+    clock = Clock()
+    limits = limiter(clock)
+    for second in range(3):
+        clock.now = 1000.0 + second
+        limits.check("alice", "10.0.0.1")
+        limits.failed("alice", "10.0.0.1")
+    clock.now = 1010.0
+    with pytest.raises(TooManyAttempts) as refused:
+        limits.check("alice", "10.0.0.2")  # from anywhere
+    assert refused.value.retry_after == 50 and "try again in 50 s" in str(refused.value)
+    limits.check("bob", "10.0.0.1")  # others are not held up
+    clock.now = 1060.0
+    limits.check("alice", "10.0.0.2")  # the first failure has left the window
+
+
+def test_an_address_is_refused_after_its_limit_whatever_the_user():
+    clock = Clock()
+    limits = limiter(clock)
+    for n in range(5):
+        limits.failed(f"user{n}", "10.0.0.1")
+    with pytest.raises(TooManyAttempts):
+        limits.check("carol", "10.0.0.1")
+    limits.check("carol", "10.0.0.2")
+
+
+def test_success_clears_the_users_count_but_not_the_addresss():
+    clock = Clock()
+    limits = limiter(clock)
+    for _ in range(2):
+        limits.failed("alice", "10.0.0.1")
+    limits.succeeded("alice")
+    for _ in range(2):
+        limits.failed("alice", "10.0.0.1")
+        limits.check("alice", "10.0.0.1")  # 2 of 3 since the success
+    limits.failed("alice", "10.0.0.2")
+    with pytest.raises(TooManyAttempts):
+        limits.check("alice", "10.0.0.3")
+    limits.failed("bob", "10.0.0.1")  # the address's fifth
+    with pytest.raises(TooManyAttempts):
+        limits.check("carol", "10.0.0.1")
+
+
+def test_old_failures_of_many_made_up_users_are_swept(monkeypatch):
+    monkeypatch.setattr("agents.ui.login_limit.SWEEP_ABOVE", 10)
+    clock = Clock()
+    limits = LoginLimiter(per_user=3, per_address=1000, window_seconds=60, clock=clock)
+    for n in range(20):
+        limits.failed(f"user{n}", "10.0.0.1")
+    clock.now += 61
+    limits.check("late", "10.0.0.2")
+    assert len(limits._failures) == 0
 
 
 def clicks(answers: list):

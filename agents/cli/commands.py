@@ -64,7 +64,8 @@ def run(
     ),
     quiet: Annotated[bool, typer.Option(help="print only the outcome and the transcript path")] = False,
     timeout: Annotated[
-        float, typer.Option(min=0.1, help="seconds before one model call is abandoned (and retried)")
+        float,
+        typer.Option(min=0.1, help="seconds for the whole of one model call, streaming included, before it is retried"),
     ] = 120.0,
     max_retries: Annotated[
         int, typer.Option(min=0, help="retries of a failed model call (429, 5xx, timeout, dropped connection)")
@@ -153,9 +154,12 @@ def validate(files: Annotated[list[Path], typer.Argument(help="persona, scenario
 
 
 def main(args: list[str] | None = None) -> int:
-    """Entry point for the ``parley`` script; returns the exit code (for in-process tests too)."""
+    """Entry point for the ``parley`` script; returns the exit code (for in-process tests too).
+
+    With ``standalone_mode=False`` click does not raise on ``typer.Exit(code=N)``: it returns N.
+    """
     try:
-        app(args=args, standalone_mode=False)
+        result = app(args=args, standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
     except SystemExit as done:  # click's own exits (--help, usage errors)
@@ -165,7 +169,7 @@ def main(args: list[str] | None = None) -> int:
             raise
         error.show()
         return error.exit_code
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 def is_usage_error(error: Exception) -> bool:

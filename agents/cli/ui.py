@@ -14,7 +14,7 @@ from agents.llm.factory import ModelSpecError, check_spec, default_spec
 from agents.paths import data_root
 
 
-def ui_environment(models: list[str], db: Path, out: Path) -> dict[str, str]:
+def ui_environment(models: list[str], db: Path, out: Path, origins: list[str] | None = None) -> dict[str, str]:
     """The environment the Chainlit server runs with."""
     env = dict(os.environ)
     # With CI set, `chainlit run` overwrites OPENAI_API_KEY; Parley's server is no CI job.
@@ -22,6 +22,8 @@ def ui_environment(models: list[str], db: Path, out: Path) -> dict[str, str]:
     env["PARLEY_UI_MODELS"] = ",".join(models)
     env["PARLEY_UI_DB"] = str(db.resolve())
     env["PARLEY_UI_OUT"] = str(out.resolve())
+    if origins:
+        env["PARLEY_UI_ORIGINS"] = ",".join(origins)
     return env
 
 
@@ -36,6 +38,10 @@ def ui(
         ".parley/ui.sqlite"
     ),
     out: Annotated[Path, typer.Option(help="folder for the transcripts of web sessions")] = Path("transcripts"),
+    allow_origin: Annotated[
+        list[str] | None,
+        typer.Option(help="another site (scheme://host[:port]) allowed to call the server (CORS); repeatable"),
+    ] = None,
 ) -> None:
     """Start the web app: join a session as any delegation, or watch one."""
     try:
@@ -58,7 +64,7 @@ def ui(
         str(port),
     ]
     console.print(f"Parley web app on http://{host}:{port} (Ctrl-C to stop)")
-    environment = ui_environment(models, db, out)
+    environment = ui_environment(models, db, out, allow_origin)
     os.chdir(root)
     # Become the server (no child process): signals to `parley ui` reach Chainlit itself.
     os.execve(sys.executable, command, environment)

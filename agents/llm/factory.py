@@ -35,8 +35,8 @@ class ModelSettings:
     seed: int | None = None
     temperature: float = 0.7
     max_tokens: int = 320
-    timeout_seconds: float = 120.0
-    max_retries: int = 2
+    timeout_seconds: float = 120.0  # for the whole of one call, streaming included
+    max_retries: int = 2  # of a call that failed or timed out
     repeat_penalty: float = 1.2
     requests_per_second: float | None = None  # shared by every openai: model of the pool
     max_concurrent_calls: int | None = None  # likewise: calls in flight at once
@@ -129,7 +129,10 @@ class ModelPool:
             temperature=settings.temperature,
             max_tokens=settings.max_tokens,
             seed=settings.seed,
-            timeout=settings.timeout_seconds,
+            call_timeout=settings.timeout_seconds,
+            # httpx's own timeout only limits each wait for bytes. Kept longer than the whole-call
+            # limit (which starts first), so that a timeout is always the one that is retried alike.
+            timeout=2 * settings.timeout_seconds,
             max_retries=settings.max_retries,
             stream_usage=True,
             **extra,

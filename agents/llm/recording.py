@@ -9,11 +9,13 @@ A call is tagged with the delegate turn it belongs to: a delegate's move and bal
 through ``calling_turn`` (set by ``ModelDelegate``); any other call (the chair choosing
 between speakers) belongs to the latest turn a delegate was called for. The order of calls
 is canonical: by graph step, and within one step (the concurrent vote) by seat, so that a
-replay, whose calls finish in another order, records the same list.
+replay, whose calls finish in another order, records the same list. A call that ran out of
+time and was made again is recorded once, as its last attempt (``agents.llm.deadline``).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -26,6 +28,7 @@ from langchain_core.runnables.config import var_child_runnable_config
 from langchain_core.utils._merge import merge_dicts
 from pydantic import BaseModel, ConfigDict, Field
 
+from agents.llm.deadline import CallTimeout, is_retry
 from agents.llm.wrapper import ChatModelWrapper, tool_name
 
 _CALL_TURN: ContextVar[int | None] = ContextVar("parley_call_turn", default=None)
@@ -165,16 +168,26 @@ class Recorder:
 
     def __init__(self) -> None:
         self._pending: list[_Pending] = []
+        self._count = itertools.count()
         self.clock = TurnClock()
 
     def open(self, seat: str, kind: str, messages: list[BaseMessage]) -> _Pending:
+        if is_retry():
+            self._drop_timed_out(seat, kind)
         turn = self.clock.now()
-        step, index = _graph_step(), len(self._pending)
+        step, index = _graph_step(), next(self._count)
         # Outside a graph there is no step to group by: keep the order the calls began in.
         order = (step, seat, index) if step >= 0 else (step, "", index)
         pending = _Pending(seat, kind, turn, list(messages), order)
         self._pending.append(pending)
         return pending
+
+    def _drop_timed_out(self, seat: str, kind: str) -> None:
+        """Forget the attempt a retry replaces (``agents.llm.deadline``): a seat's calls of one kind
+        are sequential, so it is the seat's latest of that kind, if it ran out of time."""
+        latest = next((p for p in reversed(self._pending) if (p.seat, p.kind) == (seat, kind)), None)
+        if latest is not None and isinstance(latest.error, CallTimeout):
+            self._pending.remove(latest)
 
     @property
     def calls(self) -> list[ModelCall]:

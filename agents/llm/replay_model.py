@@ -4,7 +4,8 @@ A ``Tape`` queues a transcript's recorded calls per seat and per kind (``Move``,
 ``FloorChoice``): a seat's calls of one kind are made one after another, even while the six
 ballots are cast at once, so each queue replays in order whatever the interleaving. A
 ``ReplayChatModel`` answers each call with the next recorded reply, streamed as the model
-streamed it (text, tool arguments, usage, model name), or raises the recorded error. A
+streamed it (text, tool arguments, usage, model name), or raises the recorded error (after
+what it had streamed, if it failed mid-stream: a call that ran out of time, say). A
 ``ForkChatModel`` replays up to a turn and then hands the seat to a live model.
 """
 
@@ -101,9 +102,10 @@ class ReplayChatModel(FunctionChatModel):
     def _chunks(self, messages: list[BaseMessage]) -> Iterator[ChatGenerationChunk]:
         self.calls.append(list(messages))
         call = self.tape.next(self.seat, self.tool_name or "text", messages)
+        if call.error_type is None or call.content or call.arguments:  # a call can fail mid-stream
+            yield from replay_chunks(call, self.tool_name)
         if call.error_type is not None:
             raise _error_class(call.error_type)(call.error or "")
-        yield from replay_chunks(call, self.tool_name)
 
 
 class ForkChatModel(ChatModelWrapper):

@@ -4,6 +4,7 @@ One path for every backend (OpenAI, an OpenAI-compatible server, the scripted mo
 the schema as the only tool, stream the reply, parse the tool arguments ourselves. Parsing
 the arguments (not ``message.tool_calls``) matters: llama-cpp-python's server repeats the
 tool name in every streamed chunk, so the merged name is garbage while the arguments are fine.
+A call that runs out of time (``agents.llm.deadline``) is made again from the start.
 """
 
 from __future__ import annotations
@@ -22,11 +23,13 @@ from langchain_core.utils.json import parse_partial_json
 from pydantic import BaseModel, ValidationError
 
 from agents.events import Usage
+from agents.llm.deadline import CallTimeout, retrying
 from agents.loading import describe_validation_error
 from agents.prompts import render
 
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 TextSink = Callable[[str], None]
+RETRY_NOTE = " [no complete reply in time; asking again] "
 
 
 @dataclass
@@ -61,7 +64,7 @@ async def ask_structured(
 ) -> StructuredReply[SchemaT]:
     """Ask once; if the reply does not parse, ask once more with the error; never raise on bad output.
 
-    Model errors (network, timeouts after the client's own retries) do propagate.
+    Model errors (network, timeouts, after their retries) do propagate.
     """
     first = await _stream_attempt(model, messages, schema, on_text, text_field)
     value, error = _parse(first, schema)
@@ -88,6 +91,27 @@ async def ask_structured(
 
 
 async def _stream_attempt(
+    model: BaseChatModel,
+    messages: list[BaseMessage],
+    schema: type[BaseModel],
+    on_text: TextSink | None,
+    text_field: str,
+) -> _Attempt:
+    """One reply, streamed; a call that ran out of time is made afresh, as often as its error allows."""
+    retries = 0
+    while True:
+        try:
+            with retrying(retries > 0):
+                return await _stream_once(model, messages, schema, on_text, text_field)
+        except CallTimeout as timeout:
+            if retries >= timeout.retries:
+                raise
+            retries += 1
+            if on_text is not None:
+                on_text(RETRY_NOTE)  # what streamed so far is dropped: the reply starts again
+
+
+async def _stream_once(
     model: BaseChatModel,
     messages: list[BaseMessage],
     schema: type[BaseModel],

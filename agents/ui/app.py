@@ -8,7 +8,9 @@ Run it with ``parley ui``; the top-level ``app.py`` imports this module for Chai
 from __future__ import annotations
 
 import chainlit as cl
+from chainlit.config import config as chainlit_config
 from chainlit.data import get_data_layer as get_data_layer_instance
+from chainlit.server import app as chainlit_app
 
 from agents.advisor import advise
 from agents.catalog import Cast, Catalog
@@ -22,12 +24,14 @@ from agents.ui.presenter import Presenter
 from agents.ui.prompter import ChainlitPrompter
 from agents.ui.review import REVIEW_ACTION, show_review
 from agents.ui.settings import UiSettings
+from agents.ui.web import harden
 
 OBSERVER = "observer"
 DEFAULT_SCENARIO = "six-party-2003"
 SETTINGS = UiSettings.from_env()
 CATALOG = Catalog()
 POOL = ModelPool(ModelSettings())  # one per server process: the local model starts once
+harden(chainlit_app, chainlit_config, SETTINGS.origins)  # no uploads, CORS for this server, login limits
 
 
 @cl.data_layer

@@ -26,6 +26,7 @@ class UiSettings:
     db_path: Path
     out: Path
     users: dict[str, str] = field(default_factory=dict)
+    origins: list[str] = field(default_factory=list)  # other sites allowed to call the server (CORS)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> UiSettings:
@@ -40,6 +41,7 @@ class UiSettings:
             db_path=Path(env.get("PARLEY_UI_DB", ".parley/ui.sqlite")),
             out=Path(env.get("PARLEY_UI_OUT", "transcripts")),
             users=parse_users(users_text),
+            origins=[o.strip().rstrip("/") for o in env.get("PARLEY_UI_ORIGINS", "").split(",") if o.strip()],
         )
 
     @property

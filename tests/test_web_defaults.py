@@ -1,0 +1,120 @@
+"""The web server as started by `parley ui`, over HTTP: no uploads, no foreign origins, few wrong passwords.
+
+Starts the installed `parley ui` (Chainlit and uvicorn for real) with password login, and talks to
+it with httpx. The server trusts ``X-Forwarded-For`` from loopback, as behind a reverse proxy on
+the same machine: each test claims its own client address that way, so the per-address counts
+of one test do not spill into another's.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from agents.llm.local_server import free_port
+from agents.ui.login_limit import PER_ADDRESS, PER_USER
+from agents.ui.web import REFUSAL_KEY
+
+PARLEY = Path(sys.executable).parent / "parley"
+USERS = {"alice": "alice-password", "bob": "bob-password", "carol": "carol-password"}
+FOREIGN = "http://evil.example"
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"parley ui exited with {process.returncode}"
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)  # polling a readiness probe
+    raise TimeoutError(f"{url} did not answer")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("web")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "CI"}  # CI=true makes chainlit overwrite OPENAI_API_KEY
+    env.update(
+        CHAINLIT_AUTH_SECRET="parley-test-secret-" + "x" * 32,
+        PARLEY_UI_USERS=",".join(f"{user}:{password}" for user, password in USERS.items()),
+    )
+    command = [str(PARLEY), "ui", "--model", "scripted", "--port", str(port)]
+    command += ["--db", str(folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
+    log = open(folder / "server.log", "wb")  # noqa: SIM115
+    process = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_until_serving(f"{url}/auth/config", process)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+        log.close()
+
+
+def log_in(url: str, user: str, password: str, address: str) -> httpx.Response:
+    # Multipart, as the login page posts it.
+    form = {"username": (None, user), "password": (None, password)}
+    return httpx.post(f"{url}/login", files=form, headers={"X-Forwarded-For": address}, timeout=10)
+
+
+def test_the_served_settings_have_file_upload_off(server):
+    response = log_in(server, "carol", USERS["carol"], "10.0.0.1")
+    assert response.status_code == 200
+    settings = httpx.get(f"{server}/project/settings", cookies=response.cookies, timeout=10)
+    assert settings.status_code == 200
+    assert settings.json()["features"]["spontaneous_file_upload"]["enabled"] is False
+
+
+def test_cors_answers_the_servers_own_origin_and_not_a_foreign_one(server):
+    cookies = {"access_token": "anything"}  # with a cookie, an allow-all setting would echo any origin
+    foreign = httpx.get(f"{server}/auth/config", headers={"Origin": FOREIGN}, cookies=cookies, timeout=10)
+    assert foreign.status_code == 200 and "access-control-allow-origin" not in foreign.headers
+    own = httpx.get(f"{server}/auth/config", headers={"Origin": server}, cookies=cookies, timeout=10)
+    assert own.headers.get("access-control-allow-origin") == server
+    preflight = {"Origin": FOREIGN, "Access-Control-Request-Method": "POST"}
+    refused = httpx.options(f"{server}/login", headers=preflight, timeout=10)
+    assert refused.status_code == 400 and "access-control-allow-origin" not in refused.headers
+
+
+async def test_a_burst_of_wrong_passwords_is_cut_off_per_user(server):
+    async with httpx.AsyncClient(timeout=30) as client:
+        form = {"username": (None, "alice"), "password": (None, "guess")}
+        burst = [client.post(f"{server}/login", files=form, headers={"X-Forwarded-For": "10.0.1.1"}) for _ in range(40)]
+        statuses = sorted(response.status_code for response in await asyncio.gather(*burst))
+    assert statuses == [401] * PER_USER + [429] * (40 - PER_USER)  # checked one at a time: no race past the limit
+    right = log_in(server, "alice", USERS["alice"], "10.0.1.2")  # the right password, from elsewhere
+    assert_refused(right)
+    assert log_in(server, "bob", USERS["bob"], "10.0.1.1").status_code == 200  # bob's count is his own
+
+
+def test_wrong_passwords_from_one_address_are_cut_off_whatever_the_user(server):
+    statuses = [log_in(server, f"nobody{i}", "guess", "10.0.2.1").status_code for i in range(PER_ADDRESS + 1)]
+    assert statuses == [401] * PER_ADDRESS + [429]
+    assert_refused(log_in(server, "bob", USERS["bob"], "10.0.2.1"))
+    assert log_in(server, "bob", USERS["bob"], "10.0.2.2").status_code == 200
+
+
+def test_the_login_page_can_word_the_refusal(server):
+    translations = httpx.get(f"{server}/project/translations", params={"language": "en-US"}, timeout=10)
+    errors = translations.json()["translation"]["auth"]["login"]["errors"]
+    assert "Too many failed sign-ins" in errors[REFUSAL_KEY]  # looked up by the 429's status text
+    assert errors["credentialsSignin"]  # Chainlit's own wording is still there
+
+
+def assert_refused(response: httpx.Response) -> None:
+    assert response.status_code == 429 and response.reason_phrase == REFUSAL_KEY
+    detail = response.json()["detail"]
+    assert detail.startswith("Too many failed sign-ins for this user or from this address: try again in ")
+    assert 0 < int(response.headers["Retry-After"]) <= 900
+    assert detail.endswith(f"try again in {response.headers['Retry-After']} s.")
