@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from agents.catalog import Catalog
@@ -16,6 +18,7 @@ from agents.cli.validate import validate_files
 from agents.llm.factory import ModelPool, ModelSettings, ModelSpecError, check_spec, default_spec
 from agents.llm.local_server import LocalModelError
 from agents.loading import ConfigError
+from agents.output import OutputError, prepare_out_folder
 from agents.runner import RunOptions, parse_model_for, prepare, run_prepared
 
 app = typer.Typer(
@@ -27,7 +30,8 @@ app = typer.Typer(
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
 
-USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError)
+T = TypeVar("T")
+USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError, OutputError)
 
 
 def verdict(transcript) -> str:
@@ -36,8 +40,17 @@ def verdict(transcript) -> str:
 
 
 def fail(error: Exception) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {error}", markup=True)
+    """Print ``error`` as one named message (exit code 2). Escaped: ``[a-z0-9-]`` is text, not a style."""
+    errors.print(f"[bold red]error:[/] {escape(str(error))}", markup=True)
     return typer.Exit(code=2)
+
+
+def checked(load: Callable[..., T], *args: object) -> T:
+    """``load(*args)``, with a bad shipped (or ``PARLEY_HOME``) file reported as a named error, not a traceback."""
+    try:
+        return load(*args)
+    except ConfigError as error:
+        raise fail(error) from None
 
 
 @app.command()
@@ -81,6 +94,7 @@ def run(
 
         return resume_session(resume, out, quiet)
     try:
+        prepare_out_folder(out)  # before any model starts
         if model is None:
             model, why = default_spec()
             console.print(f"Model: [bold]{model}[/] ({why}).")
@@ -110,13 +124,13 @@ async def _run(options: RunOptions, quiet: bool, settings: ModelSettings):
 @app.command()
 def scenarios() -> None:
     """List the shipped scenarios."""
-    catalog = Catalog()
+    catalog = checked(Catalog)
     table = Table()
     table.add_column("id", no_wrap=True)
     for heading in ("title", "venue", "date", "chair", "parties"):
         table.add_column(heading)
     for path in catalog.scenario_paths():
-        cast = catalog.cast(path.stem)
+        cast = checked(catalog.cast, path.stem)
         s = cast.scenario
         table.add_row(s.id, s.title, s.venue, s.date, cast.chair.short_name, ", ".join(s.parties))
     console.print(table)
@@ -129,7 +143,7 @@ def personas() -> None:
     table.add_column("id", no_wrap=True)
     for heading in ("kind", "name", "head of delegation", "claims"):
         table.add_column(heading)
-    for persona in Catalog().personas.values():
+    for persona in checked(Catalog).personas.values():
         head = f"{persona.head.name}, {persona.head.title}"
         table.add_row(persona.id, persona.kind, persona.name, head, str(len(persona.claims())))
     console.print(table)
@@ -139,12 +153,12 @@ def personas() -> None:
 def validate(files: Annotated[list[Path], typer.Argument(help="persona, scenario or transcript files")]) -> None:
     """Check persona, scenario and transcript files; name the file and field of every problem."""
     bad = 0
-    for path, problem in validate_files(files):
+    for path, problem in checked(list, validate_files(files)):
         if problem is None:
-            console.print(f"[green]ok[/]   {path}")
+            console.print(f"[green]ok[/]   {escape(str(path))}")
         else:
             bad += 1
-            errors.print(f"[red]bad[/]  {problem}", markup=True)
+            errors.print(f"[red]bad[/]  {escape(problem)}", markup=True)
     if bad:
         raise typer.Exit(code=1)
 
@@ -152,7 +166,7 @@ def validate(files: Annotated[list[Path], typer.Argument(help="persona, scenario
 def main(args: list[str] | None = None) -> int:
     """Entry point for the ``parley`` script; returns the exit code (for in-process tests too)."""
     try:
-        app(args=args, standalone_mode=False)
+        result = app(args=args, standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
     except SystemExit as done:  # click's own exits (--help, usage errors)
@@ -162,7 +176,7 @@ def main(args: list[str] | None = None) -> int:
             raise
         error.show()
         return error.exit_code
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 def is_usage_error(error: Exception) -> bool:
