@@ -26,7 +26,7 @@ async def resume_session(session_id: str, out: Path, pool: ModelPool, on_event: 
     header_path = session_file(out, check_session_id(session_id, out), ".json")
     header = load_transcript(header_path)
     if header.session_id != session_id:
-        raise ConfigError(header_path, [f"session_id: '{header.session_id}' is not the session '{session_id}' named"])
+        raise ConfigError(header_path, [f"session_id: the file holds '{header.session_id}', not '{session_id}'"])
     if header.status == "complete":
         raise ConfigError(header_path, ["status: this session is complete; there is nothing to resume"])
     if not (out / CHECKPOINT_FILE).exists():

@@ -83,8 +83,8 @@ class Scenario(Strict):
         _require_unique("agenda", [item.id for item in self.agenda])
         if self.chair in self.parties:
             raise ValueError(f"chair: '{self.chair}' is a delegation, not a chair persona")
+        self._check_side_meetings()  # first: it says where a 'side_meeting' phase belongs
         self._check_phases_once()
-        self._check_side_meetings()
         return self
 
     def _check_phases_once(self) -> None:

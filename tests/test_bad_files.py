@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import re
@@ -14,6 +15,7 @@ from agents.batch.manifest import MANIFEST_FILE, load_manifest
 from agents.catalog import Catalog
 from agents.loading import ConfigError
 from agents.personas import load_persona
+from agents.resume import resume_session
 from agents.transcript import load_transcript, new_transcript
 from tests.conftest import ROOT
 from tests.script import one_line, parley
@@ -180,6 +182,12 @@ def test_every_transcript_id_that_names_a_path_is_checked(tmp_path, catalog, cha
     change(data)
     with pytest.raises(ConfigError, match=rf"\n  {re.escape(field)}: '.*' is not a valid id"):
         load_transcript(write_json(tmp_path / "t.json", data))
+
+
+def test_resume_refuses_a_transcript_that_holds_another_session(tmp_path, catalog):
+    write_json(tmp_path / "bilateral-other.json", transcript_data(catalog))
+    with pytest.raises(ConfigError, match="session_id: the file holds 'bilateral-20261130-155341-ab12cd', not 'bil"):
+        asyncio.run(resume_session("bilateral-other", tmp_path, pool=None))  # refused before any model is needed
 
 
 def test_a_persona_id_that_is_a_path_is_refused(tmp_path):
