@@ -13,12 +13,12 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from agents.ids import SafeId
 from agents.loading import load_model
 
 ESSAY_PARAGRAPHS = range(1, 7)
 _ESSAY_SOURCE = re.compile(r"^¶([1-9][0-9]*)$")
 _DATED_SOURCE = re.compile(r"^(\d{4})(-\d{2}){0,2}: \S.*$")
-ID_PATTERN = r"^[a-z][a-z0-9-]*$"
 
 
 class Strict(BaseModel):
@@ -65,13 +65,11 @@ class Head(Strict):
 class Persona(Strict):
     """A delegation's (or chair's) brief. ``private_instructions`` reach only its own agent."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: SafeId
     kind: Literal["delegation", "chair"]
     name: str = Field(min_length=2)
     short_name: str = Field(min_length=2, max_length=24, pattern=r"^[A-Za-z0-9 .-]+$")
-    represents: str | None = Field(
-        default=None, pattern=ID_PATTERN, description="for a chair: the party whose official chairs"
-    )
+    represents: SafeId | None = Field(default=None, description="for a chair: the party whose official chairs")
     head: Head
     colour: str = Field(pattern=r"^#[0-9a-fA-F]{6}$")
     interests: list[Claim] = Field(min_length=1)

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from agents.ids import check_id
 from agents.llm.factory import ModelPool
 from agents.loading import ConfigError
+from agents.output import session_file
 from agents.replay import options_from
 from agents.runner import CHECKPOINT_FILE, EventSink, prepare, run_prepared
 from agents.transcript import Transcript, TranscriptWriter, load_transcript
@@ -21,8 +23,10 @@ from agents.transcript import Transcript, TranscriptWriter, load_transcript
 
 async def resume_session(session_id: str, out: Path, pool: ModelPool, on_event: EventSink | None = None) -> Transcript:
     """Continue session ``session_id`` from the files in ``out``; returns the finished transcript."""
-    header_path = out / f"{session_id}.json"
+    header_path = session_file(out, check_session_id(session_id, out), ".json")
     header = load_transcript(header_path)
+    if header.session_id != session_id:
+        raise ConfigError(header_path, [f"session_id: the file holds '{header.session_id}', not '{session_id}'"])
     if header.status == "complete":
         raise ConfigError(header_path, ["status: this session is complete; there is nothing to resume"])
     if not (out / CHECKPOINT_FILE).exists():
@@ -34,3 +38,11 @@ async def resume_session(session_id: str, out: Path, pool: ModelPool, on_event: 
     prepared.writer.close()  # the fresh writer prepare() made; the resumed one takes over
     prepared.writer = TranscriptWriter.resume(out, header, unfinished, prepared.writer.recorder)
     return await run_prepared(prepared, on_event, resume=True)
+
+
+def check_session_id(session_id: str, out: Path) -> str:
+    """The session id given on the command line, if it is one; ConfigError if not (``../x`` is not)."""
+    try:
+        return check_id(session_id)
+    except ValueError as error:
+        raise ConfigError(out, [f"session id: {error}"]) from None

@@ -7,8 +7,9 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from agents.ids import SafeId
 from agents.loading import load_model
-from agents.personas import ID_PATTERN, Strict
+from agents.personas import Strict
 
 PhaseKind = Literal["opening", "discussion", "drafting", "amendments", "consensus", "closing", "side_meeting"]
 ConsensusRule = Literal["no_objection", "unanimous", "majority"]
@@ -29,7 +30,7 @@ MEETING_PHASES = ("opening", "discussion", "drafting", "amendments")
 class AgendaItem(Strict):
     """One agenda item. ``chair_clause`` is the starting text the chair tables when drafting."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: SafeId
     title: str = Field(min_length=3)
     chair_clause: str | None = Field(default=None, min_length=10)
 
@@ -58,12 +59,12 @@ class SideMeeting(Strict):
 class Scenario(Strict):
     """A negotiation setting. Party and chair ids refer to persona files."""
 
-    id: str = Field(pattern=ID_PATTERN)
+    id: SafeId
     title: str = Field(min_length=3)
     venue: str = Field(min_length=2)
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    chair: str = Field(pattern=ID_PATTERN)
-    parties: list[str] = Field(min_length=2)
+    chair: SafeId
+    parties: list[SafeId] = Field(min_length=2)
     brief: str = Field(min_length=20)
     sources: list[str] = Field(default_factory=list, description="essay paragraphs it draws on")
     agenda: list[AgendaItem] = Field(min_length=1)
@@ -82,8 +83,21 @@ class Scenario(Strict):
         _require_unique("agenda", [item.id for item in self.agenda])
         if self.chair in self.parties:
             raise ValueError(f"chair: '{self.chair}' is a delegation, not a chair persona")
-        self._check_side_meetings()
+        self._check_side_meetings()  # first: it says where a 'side_meeting' phase belongs
+        self._check_phases_once()
         return self
+
+    def _check_phases_once(self) -> None:
+        # A phase is known by its kind (side meetings are held 'after' one): a kind given twice is
+        # ambiguous, and more passes are what 'rounds' is for.
+        first: dict[str, int] = {}
+        for index, phase in enumerate(self.phases):
+            if phase.kind in first:
+                raise ValueError(
+                    f"phases[{index}].kind: '{phase.kind}' is already phases[{first[phase.kind]}]; "
+                    "each phase comes once (give it more rounds instead)"
+                )
+            first[phase.kind] = index
 
     def _check_side_meetings(self) -> None:
         for index, phase in enumerate(self.phases):

@@ -20,8 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from agents.catalog import Cast
 from agents.draft import Draft
 from agents.events import CHAIR, EVENT_ADAPTER, Event, Outcome, SessionEnded, Token, Usage
+from agents.ids import SafeId
 from agents.llm.recording import ModelCall, Recorder
-from agents.loading import ConfigError, describe_validation_error, parse_document
+from agents.loading import TRANSCRIPT_FILE, ConfigError, describe_validation_error, parse_document, read_text
+from agents.output import session_file
 
 SCHEMA_VERSION = 1
 
@@ -29,11 +31,11 @@ SCHEMA_VERSION = 1
 class ScenarioInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str
+    id: SafeId
     title: str
     venue: str
     date: str
-    chair: str
+    chair: SafeId
     chair_name: str
     consensus_rule: str
 
@@ -41,7 +43,7 @@ class ScenarioInfo(BaseModel):
 class DelegationInfo(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    id: str
+    id: SafeId
     name: str
     short_name: str
     head: str
@@ -53,7 +55,7 @@ class ParentRef(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    session_id: str
+    session_id: SafeId
     turn: int
 
 
@@ -66,7 +68,7 @@ class Transcript(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     schema_version: Literal[1] = SCHEMA_VERSION
-    session_id: str
+    session_id: SafeId  # names the transcript's files: checked so that it cannot name a path
     status: Literal["running", "complete", "interrupted"] = "running"
     started: str
     finished: str | None = None
@@ -184,7 +186,7 @@ class TranscriptWriter:
         A torn last journal line (the process died mid-write) is ignored, and so are the events
         of ``drop_tasks``, the engine steps that will run again and emit them anew.
         """
-        journal = folder / f"{header.session_id}.events.jsonl"
+        journal = session_file(folder, header.session_id, ".events.jsonl")
         kept = [(task, event) for task, event in read_journal(journal) if task not in drop_tasks]
         write_atomically(journal, "".join(journal_line(event, task) for task, event in kept))
         transcript = header.model_copy(update={"events": [event for _, event in kept], "status": "running"})
@@ -192,15 +194,15 @@ class TranscriptWriter:
 
     @property
     def json_path(self) -> Path:
-        return (self.folder or Path(".")) / f"{self.transcript.session_id}.json"
+        return session_file(self.folder or Path("."), self.transcript.session_id, ".json")
 
     @property
     def journal_path(self) -> Path:
-        return (self.folder or Path(".")) / f"{self.transcript.session_id}.events.jsonl"
+        return session_file(self.folder or Path("."), self.transcript.session_id, ".events.jsonl")
 
     @property
     def markdown_path(self) -> Path:
-        return (self.folder or Path(".")) / f"{self.transcript.session_id}.md"
+        return session_file(self.folder or Path("."), self.transcript.session_id, ".md")
 
     def add(self, event: Event) -> None:
         if isinstance(event, Token):
@@ -241,19 +243,29 @@ def read_journal(path: Path) -> list[tuple[str | None, Event]]:
     if not path.exists():
         return []
     entries = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        try:
-            data = json.loads(line)
-            entries.append((data.pop("task", None), EVENT_ADAPTER.validate_python(data)))
-        except (json.JSONDecodeError, ValidationError):
+    for line in read_text(path, TRANSCRIPT_FILE).splitlines():
+        entry = _journal_entry(line)
+        if entry is None:
             break  # the process died while writing this line
+        entries.append(entry)
     return entries
+
+
+def _journal_entry(line: str) -> tuple[str | None, Event] | None:
+    """One journal line's task and event, or None for a line that is not one (torn, or tampered with)."""
+    try:
+        data = json.loads(line)
+        if not isinstance(data, dict):
+            return None
+        return data.pop("task", None), EVENT_ADAPTER.validate_python(data)
+    except (ValueError, RecursionError):  # JSONDecodeError and ValidationError are ValueErrors
+        return None
 
 
 def load_transcript(path: Path | str) -> Transcript:
     """Read a transcript file; a bad or foreign file raises ConfigError naming what is wrong."""
     path = Path(path)
-    data = parse_document(path)
+    data = parse_document(path, TRANSCRIPT_FILE)
     if not isinstance(data, dict):
         raise ConfigError(path, ["(top level): expected a transcript object"])
     version = data.get("schema_version")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from agents.personas import Persona
 from tests.conftest import ROOT
+from tests.script import parley
 
 DELEGATIONS = ["usa", "dprk", "rok", "prc", "japan", "russia"]
 AGENDA_IDS = {"nuclear", "security", "economy", "multilateral"}
@@ -78,3 +80,13 @@ def test_no_sentence_of_the_essay_is_copied():
 def test_personas_folder_holds_only_yaml(catalog):
     folder: Path = catalog.personas_folder
     assert sorted(p.suffix for p in folder.iterdir()) == [".yaml"] * len(list(folder.iterdir()))
+
+
+def test_a_bad_persona_in_parley_home_is_a_named_error(tmp_path):
+    for folder in ("prompts", "personas", "scenarios"):
+        shutil.copytree(ROOT / folder, tmp_path / folder)
+    with (tmp_path / "personas" / "russia.yaml").open("a", encoding="utf-8") as stream:
+        stream.write("kind: chair\n")  # a second kind: once made Russia a chair without a word
+    result = parley("personas", env={"PARLEY_HOME": str(tmp_path)})
+    assert result.returncode == 2
+    assert "russia.yaml: invalid" in result.stderr and "duplicate key 'kind' (first at line 4)" in result.stderr

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from agents.batch.manifest import BatchManifest, finished
 from agents.events import CHAIR
+from agents.output import session_file
 from agents.transcript import Transcript, load_transcript, write_atomically
 
 CSV_FILE = "aggregate.csv"
@@ -108,7 +109,7 @@ def load_sessions(folder: Path, manifest: BatchManifest, n: int | None = None) -
     for index in sorted(manifest.sessions):
         entry = manifest.sessions[index]
         if (n is None or index < n) and finished(folder, entry):
-            transcript = load_transcript(folder / f"{entry.session_id}.json")
+            transcript = load_transcript(session_file(folder, entry.session_id, ".json"))
             loaded.append((session_row(index, entry.seed, transcript), transcript))
     return loaded
 

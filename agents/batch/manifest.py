@@ -8,13 +8,14 @@ starts; a session counts as finished when its transcript (``DIR/<session_id>.jso
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from agents.loading import ConfigError, describe_validation_error
+from agents.ids import SafeId
+from agents.loading import TRANSCRIPT_FILE, ConfigError, describe_validation_error, parse_document
+from agents.output import session_file
 from agents.transcript import load_transcript, write_atomically
 
 MANIFEST_FILE = "batch.json"
@@ -43,7 +44,7 @@ class BatchEntry(BaseModel):
 
     index: int
     seed: int
-    session_id: str | None = None
+    session_id: SafeId | None = None  # names the session's files in the batch folder
     status: EntryStatus = "pending"
     error: str | None = None
 
@@ -72,11 +73,11 @@ def load_manifest(folder: Path) -> BatchManifest | None:
     path = folder / MANIFEST_FILE
     if not path.exists():
         return None
+    data = parse_document(path, TRANSCRIPT_FILE)
     try:
-        return BatchManifest.model_validate(json.loads(path.read_text(encoding="utf-8")))
-    except (json.JSONDecodeError, ValidationError) as error:
-        problems = describe_validation_error(error) if isinstance(error, ValidationError) else [str(error)]
-        raise ConfigError(path, problems) from None
+        return BatchManifest.model_validate(data)
+    except ValidationError as error:
+        raise ConfigError(path, describe_validation_error(error)) from None
 
 
 def open_manifest(folder: Path, config: BatchConfig) -> BatchManifest:
@@ -97,7 +98,7 @@ def finished(folder: Path, entry: BatchEntry) -> bool:
     """Whether the entry's session has a complete transcript in ``folder``."""
     if entry.session_id is None:
         return False
-    path = folder / f"{entry.session_id}.json"
+    path = session_file(folder, entry.session_id, ".json")
     if not path.exists():
         return False
     try:

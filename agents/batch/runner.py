@@ -22,6 +22,7 @@ from agents.catalog import Cast, Catalog
 from agents.engine.session import new_session_id
 from agents.events import Event
 from agents.llm.factory import ModelHandle, ModelPool
+from agents.output import prepare_out_folder, session_file
 from agents.runner import RunOptions, prepare, run_prepared, seat_specs
 
 ModelFactory = Callable[[int], dict[str, ModelHandle]]
@@ -93,8 +94,8 @@ async def run_batch(
     index, in place of the specs: for tests and benchmarks with fake models.
     """
     catalog = catalog or Catalog()
+    prepare_out_folder(options.out)
     sessions_catalog = _CastOnce(catalog, check_inputs(options, pool, catalog))
-    options.out.mkdir(parents=True, exist_ok=True)
     manifest = open_manifest(options.out, options.config())
     result = BatchResult(manifest)
     for index in range(options.n):
@@ -102,7 +103,7 @@ async def run_batch(
         if finished(options.out, entry):
             entry.status = "complete"
             # A kill between writing the transcript and removing its journal leaves the journal.
-            (options.out / f"{entry.session_id}.events.jsonl").unlink(missing_ok=True)
+            session_file(options.out, entry.session_id, ".events.jsonl").unlink(missing_ok=True)
             result.skipped.append(index)
         else:
             result.ran.append(index)
@@ -182,4 +183,4 @@ def discard_partial(folder: Path, entry: BatchEntry) -> None:
     if entry.session_id is None:
         return
     for suffix in (".events.jsonl", ".json", ".md"):
-        (folder / f"{entry.session_id}{suffix}").unlink(missing_ok=True)
+        session_file(folder, entry.session_id, suffix).unlink(missing_ok=True)

@@ -25,6 +25,7 @@ from agents.batch.runner import BatchOptions, BatchResult, run_batch
 from agents.cli.commands import USER_ERRORS, app, console, errors, fail
 from agents.events import CHAIR, Event
 from agents.llm.factory import ModelPool, ModelSettings, check_spec, default_spec
+from agents.output import prepare_out_folder
 from agents.runner import parse_model_for
 
 
@@ -89,6 +90,7 @@ def batch(
 ) -> None:
     """Run many sessions concurrently; re-run the same command to resume an interrupted batch."""
     try:
+        prepare_out_folder(out)  # before any model starts
         if model is None:
             model, why = default_spec()
             console.print(f"Model: [bold]{model}[/] ({why}).")

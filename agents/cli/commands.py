@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from agents.catalog import Catalog
@@ -16,6 +18,7 @@ from agents.cli.validate import validate_files
 from agents.llm.factory import ModelPool, ModelSettings, ModelSpecError, check_spec, default_spec
 from agents.llm.local_server import LocalModelError
 from agents.loading import ConfigError
+from agents.output import OutputError, prepare_out_folder
 from agents.runner import RunOptions, parse_model_for, prepare, run_prepared
 from agents.verdict import verdict as outcome_verdict
 
@@ -28,7 +31,8 @@ app = typer.Typer(
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
 
-USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError)
+T = TypeVar("T")
+USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError, OutputError)
 
 
 def verdict(transcript) -> str:
@@ -39,8 +43,17 @@ def verdict(transcript) -> str:
 
 
 def fail(error: Exception) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {error}", markup=True)
+    """Print ``error`` as one named message (exit code 2). Escaped: ``[a-z0-9-]`` is text, not a style."""
+    errors.print(f"[bold red]error:[/] {escape(str(error))}", markup=True)
     return typer.Exit(code=2)
+
+
+def checked(load: Callable[..., T], *args: object) -> T:
+    """``load(*args)``, with a bad shipped (or ``PARLEY_HOME``) file reported as a named error, not a traceback."""
+    try:
+        return load(*args)
+    except ConfigError as error:
+        raise fail(error) from None
 
 
 @app.command()
@@ -85,6 +98,7 @@ def run(
 
         return resume_session(resume, out, quiet)
     try:
+        prepare_out_folder(out)  # before any model starts
         if model is None:
             model, why = default_spec()
             console.print(f"Model: [bold]{model}[/] ({why}).")
@@ -114,13 +128,13 @@ async def _run(options: RunOptions, quiet: bool, settings: ModelSettings):
 @app.command()
 def scenarios() -> None:
     """List the shipped scenarios."""
-    catalog = Catalog()
+    catalog = checked(Catalog)
     table = Table()
     table.add_column("id", no_wrap=True)
     for heading in ("title", "venue", "date", "chair", "parties"):
         table.add_column(heading)
     for path in catalog.scenario_paths():
-        cast = catalog.cast(path.stem)
+        cast = checked(catalog.cast, path.stem)
         s = cast.scenario
         table.add_row(s.id, s.title, s.venue, s.date, cast.chair.short_name, ", ".join(s.parties))
     console.print(table)
@@ -133,7 +147,7 @@ def personas() -> None:
     table.add_column("id", no_wrap=True)
     for heading in ("kind", "name", "head of delegation", "claims"):
         table.add_column(heading)
-    for persona in Catalog().personas.values():
+    for persona in checked(Catalog).personas.values():
         head = f"{persona.head.name}, {persona.head.title}"
         table.add_row(persona.id, persona.kind, persona.name, head, str(len(persona.claims())))
     console.print(table)
@@ -143,12 +157,12 @@ def personas() -> None:
 def validate(files: Annotated[list[Path], typer.Argument(help="persona, scenario or transcript files")]) -> None:
     """Check persona, scenario and transcript files; name the file and field of every problem."""
     bad = 0
-    for path, problem in validate_files(files):
+    for path, problem in checked(list, validate_files(files)):
         if problem is None:
-            console.print(f"[green]ok[/]   {path}")
+            console.print(f"[green]ok[/]   {escape(str(path))}")
         else:
             bad += 1
-            errors.print(f"[red]bad[/]  {problem}", markup=True)
+            errors.print(f"[red]bad[/]  {escape(problem)}", markup=True)
     if bad:
         raise typer.Exit(code=1)
 

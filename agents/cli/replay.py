@@ -12,6 +12,7 @@ from agents.cli.commands import USER_ERRORS, app, console, errors, fail, verdict
 from agents.cli.console import EventPrinter
 from agents.fork import ForkOptions, fork_transcript, same_through_turn
 from agents.llm.factory import ModelPool
+from agents.output import prepare_out_folder
 from agents.replay import ReplayError, first_difference, normalised, replay_transcript
 from agents.runner import parse_model_for, split_pairs
 from agents.transcript import Transcript, load_transcript
@@ -41,6 +42,7 @@ def replay(
 ) -> None:
     """Re-run a session from its recorded model calls, with no model, and check the transcript is the same."""
     try:
+        prepare_out_folder(out)
         original = load_transcript(transcript)
         replayed, divergences = asyncio.run(replay_transcript(original, out, _printer(original, quiet)))
     except (*USER_ERRORS, ReplayError) as error:
@@ -71,6 +73,7 @@ def fork(
 ) -> None:
     """Continue a session from turn AT under a change, writing a new transcript that records its parent."""
     try:
+        prepare_out_folder(out)
         parent = load_transcript(transcript)
         options = ForkOptions(
             at, parse_model_for(model_for or []), parse_persona_for(persona_for or []), max_turns, out

@@ -12,8 +12,9 @@ from agents.catalog import Catalog
 from agents.cli.commands import USER_ERRORS, app, console, fail
 from agents.cli.console import EventPrinter
 from agents.llm.factory import ModelPool, ModelSettings
+from agents.output import session_file
 from agents.replay import options_from
-from agents.resume import resume_session
+from agents.resume import check_session_id, resume_session
 from agents.transcript import load_transcript
 
 
@@ -35,6 +36,7 @@ async def _resume(session_id: str, out: Path, quiet: bool):
     with ModelPool(ModelSettings()) as pool:
         printer = None
         if not quiet:
-            scenario = options_from(load_transcript(out / f"{session_id}.json"), out).scenario
+            header = load_transcript(session_file(out, check_session_id(session_id, out), ".json"))
+            scenario = options_from(header, out).scenario
             printer = EventPrinter(Catalog().cast(scenario), console)
         return await resume_session(session_id, out, pool, printer)

@@ -10,6 +10,7 @@ import typer
 
 from agents.cli.commands import USER_ERRORS, app, console, errors, fail
 from agents.llm.factory import ModelPool
+from agents.output import OutputError, check_output_file
 from agents.review.build import JUDGE_SETTINGS, review_transcript
 from agents.review.compare import Comparison, compare_reviews
 from agents.review.model import Review
@@ -47,8 +48,12 @@ async def _reviews(paths: list[Path], judge: str | None, prices: PriceTable, vie
         return [await review_transcript(t, pool, judge, prices, viewer=viewer) for t in transcripts]
 
 
-def _load(paths: list[Path], judge: str | None, prices: Path | None, viewer: str | None = None) -> list[Review]:
+def _load(
+    paths: list[Path], judge: str | None, prices: Path | None, viewer: str | None = None, html: Path | None = None
+) -> list[Review]:
     try:
+        if html is not None:
+            check_output_file(html, "--html")  # before the judge is paid to score anything
         return asyncio.run(_reviews(paths, judge, load_prices(prices), viewer))
     except (*USER_ERRORS, UnknownViewer) as error:
         raise fail(error) from None
@@ -57,7 +62,10 @@ def _load(paths: list[Path], judge: str | None, prices: Path | None, viewer: str
 def _write(path: Path | None, html: str, quiet: bool) -> None:
     if path is None:
         return
-    write_html(path, html)
+    try:
+        write_html(path, html)
+    except OSError as error:
+        raise fail(OutputError(f"--html {path}: cannot write: {error.strerror}")) from None
     # With --json, stdout carries only the JSON.
     (errors if quiet else console).print(f"Report: {path}")
 
@@ -72,7 +80,7 @@ def review(
     viewer: ViewerOption = None,
 ) -> None:
     """Review a session: outcome, timeline, speaking share, moves, draft evolution, votes, cost and scores."""
-    (result,) = _load([transcript], judge, prices, viewer)
+    (result,) = _load([transcript], judge, prices, viewer, html)
     if json_output:
         typer.echo(result.model_dump_json(indent=2))
     else:
@@ -90,7 +98,7 @@ def compare(
     prices: PricesOption = None,
 ) -> None:
     """Compare two sessions side by side: outcome, clause texts, votes, speaking share and scores."""
-    first, second = _load([a, b], judge, prices)
+    first, second = _load([a, b], judge, prices, html=html)
     comparison: Comparison = compare_reviews(first, second)
     if json_output:
         typer.echo(comparison.model_dump_json(indent=2))

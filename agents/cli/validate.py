@@ -6,7 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from agents.catalog import Catalog
-from agents.loading import ConfigError, parse_document
+from agents.loading import CONFIG_FILE, TRANSCRIPT_FILE, ConfigError, parse_document
 from agents.personas import load_persona
 from agents.transcript import load_transcript
 
@@ -25,7 +25,9 @@ def kind_of(path: Path, data: object) -> str:
 
 def validate_file(path: Path, catalog: Catalog) -> None:
     """Raise ConfigError if ``path`` is not a valid persona, scenario or transcript."""
-    kind = kind_of(path, parse_document(path))
+    # Read once with the larger limit to tell the kind; each loader then applies its own.
+    limit = TRANSCRIPT_FILE if path.suffix == ".json" else CONFIG_FILE
+    kind = kind_of(path, parse_document(path, limit))
     if kind == "persona":
         persona = load_persona(path)
         if persona.id != path.stem:

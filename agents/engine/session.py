@@ -48,6 +48,7 @@ from agents.events import (
     Token,
     VoteCast,
 )
+from agents.ids import MAX_ID_LENGTH
 from agents.memory import TurnRecord
 from agents.moves import Move, normalise_ballot
 
@@ -65,8 +66,9 @@ class SessionConfig:
 
 
 def new_session_id(scenario_id: str) -> str:
-    stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return f"{scenario_id}-{stamp}-{uuid.uuid4().hex[:6]}"
+    """``<scenario id>-<UTC time>-<6 hex>``, shortened at the front to stay a valid id (``agents.ids``)."""
+    suffix = f"-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    return scenario_id[: MAX_ID_LENGTH - len(suffix)] + suffix
 
 
 def task_writer() -> Callable[[Event], None]:

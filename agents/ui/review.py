@@ -7,7 +7,6 @@ and ``cl.File`` elements on one message. The review itself comes from ``agents.r
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ import chainlit as cl
 import plotly.graph_objects as go
 
 from agents.catalog import Catalog
+from agents.ids import is_safe_id
 from agents.llm.factory import ModelPool
 from agents.loading import ConfigError
 from agents.review.build import review_transcript
@@ -24,7 +24,6 @@ from agents.review.report_html import review_html
 from agents.transcript import load_transcript
 
 REVIEW_ACTION = "review"
-_SESSION_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,120}$")
 CHART_TITLES = {
     "timeline": "Timeline",
     "speaking": "Speaking share",
@@ -58,7 +57,7 @@ def transcript_for(out: Path, payload: dict, own_session: str | None) -> Path:
     """
     session_id = str(payload.get("session_id", ""))
     path = out / f"{session_id}.json"
-    if not _SESSION_ID.match(session_id):
+    if not is_safe_id(session_id):
         raise ConfigError(path, ["session_id: not a session id"])
     if session_id != own_session:
         raise ConfigError(path, ["session_id: not the session of this conversation"])
