@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from agents.catalog import Catalog
@@ -36,7 +37,8 @@ def verdict(transcript) -> str:
 
 
 def fail(error: Exception) -> typer.Exit:
-    errors.print(f"[bold red]error:[/] {error}", markup=True)
+    """Exit 2 with the error's message; unwrapped, so that the paths in it stay whole."""
+    errors.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -150,9 +152,12 @@ def validate(files: Annotated[list[Path], typer.Argument(help="persona, scenario
 
 
 def main(args: list[str] | None = None) -> int:
-    """Entry point for the ``parley`` script; returns the exit code (for in-process tests too)."""
+    """Entry point for the ``parley`` script; returns the exit code (for in-process tests too).
+
+    With ``standalone_mode=False`` click does not raise on ``typer.Exit(code=N)``: it returns N.
+    """
     try:
-        app(args=args, standalone_mode=False)
+        result = app(args=args, standalone_mode=False)
     except typer.Exit as done:
         return done.exit_code
     except SystemExit as done:  # click's own exits (--help, usage errors)
@@ -162,7 +167,7 @@ def main(args: list[str] | None = None) -> int:
             raise
         error.show()
         return error.exit_code
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 def is_usage_error(error: Exception) -> bool:
