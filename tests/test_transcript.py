@@ -51,3 +51,36 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path):
         write_atomically(path, 12345)  # type: ignore[arg-type]
     assert path.read_text() == "old"
     assert list(tmp_path.iterdir()) == [path]
+
+
+def numbered_lines(count: int, task: str = "delegate_turn:1") -> list[str]:
+    from agents.events import Message
+    from agents.journal import journal_line
+
+    return [journal_line(Message(phase="opening", text=f"m{n}"), task, n) for n in range(1, count + 1)]
+
+
+def test_a_journal_line_cut_in_the_middle_is_named_by_file_and_line(tmp_path):
+    from agents.journal import read_journal
+    from agents.loading import ConfigError
+
+    path = tmp_path / "x.events.jsonl"
+    first, second, third = numbered_lines(3)
+    path.write_text(first + second[:20] + "\n" + third)
+    with pytest.raises(ConfigError, match=r"x\.events\.jsonl: invalid\n  line 2: not a whole JSON line"):
+        read_journal(path)
+    path.write_bytes((first + third).encode())
+    with pytest.raises(ConfigError, match=r"line 2: numbered 3: a line before it is missing"):
+        read_journal(path)
+
+
+@pytest.mark.parametrize(("cut", "task"), [(40, "delegate_turn:1"), (25, None)])
+def test_a_torn_last_line_is_reported_with_its_task_if_it_got_that_far(tmp_path, cut, task):
+    from agents.journal import TornLine, read_journal
+
+    path = tmp_path / "x.events.jsonl"
+    first, second = numbered_lines(2)
+    path.write_text(first + second[:cut])
+    contents = read_journal(path)
+    assert [entry.event.text for entry in contents.entries] == ["m1"]
+    assert contents.torn == TornLine(2, task, task_known=task is not None)
