@@ -18,6 +18,7 @@ from agents.llm.factory import ModelPool, ModelSettings, ModelSpecError, check_s
 from agents.llm.local_server import LocalModelError
 from agents.loading import ConfigError
 from agents.runner import RunOptions, parse_model_for, prepare, run_prepared
+from agents.transcript import SaveError, Transcript
 
 app = typer.Typer(
     name="parley",
@@ -28,7 +29,7 @@ app = typer.Typer(
 console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
 
-USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError)
+USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError, SaveError)
 
 
 def verdict(transcript) -> str:
@@ -88,11 +89,12 @@ def run(
             console.print(f"Model: [bold]{model}[/] ({why}).")
         options = RunOptions(scenario, check_spec(model), parse_model_for(model_for or []), seed, max_turns, out)
         settings = ModelSettings(seed=seed, timeout_seconds=timeout, max_retries=max_retries)
-        transcript = asyncio.run(_run(options, quiet, settings))
+        started: list[Transcript] = []
+        transcript = asyncio.run(_run(options, quiet, settings, started))
     except USER_ERRORS as error:
         raise fail(error) from None
     except KeyboardInterrupt:
-        errors.print("interrupted: the transcript so far is saved")
+        errors.print(interrupted_message(started, out), markup=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
     usage = transcript.total_usage()
     console.print(
@@ -102,9 +104,24 @@ def run(
     console.print(f"Transcript: {out / (transcript.session_id + '.json')} (and .md)")
 
 
-async def _run(options: RunOptions, quiet: bool, settings: ModelSettings):
+def interrupted_message(started: list[Transcript], out: Path) -> str:
+    """What a Ctrl-C left on disk, and how to go on (``started`` holds the session once it exists)."""
+    if not started:
+        return "interrupted before the session started"
+    transcript = started[0]
+    path = out / f"{transcript.session_id}.json"
+    if transcript.status == "complete":  # Ctrl-C came after the end: nothing is missing
+        return f"interrupted after the session ended: the transcript is complete in {path}"
+    return (
+        f"interrupted: the transcript so far is saved in {path}; "
+        f"`parley resume {transcript.session_id} --out {out}` continues the session"
+    )
+
+
+async def _run(options: RunOptions, quiet: bool, settings: ModelSettings, started: list[Transcript]):
     with ModelPool(settings) as pool:
         prepared = prepare(options, pool)
+        started.append(prepared.writer.transcript)
         printer = None if quiet else EventPrinter(prepared.session.cast, console)
         return await run_prepared(prepared, printer)
 

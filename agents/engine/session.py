@@ -64,6 +64,17 @@ class SessionConfig:
     checkpoint_path: Path | None = None
 
 
+@dataclass(frozen=True)
+class ResumePoint:
+    """A session's last checkpoint: the graph tasks (``node:task_id``) a resume runs again, whether
+    the session had ended (no task left, done or not: a finished task's writes are kept), and
+    how many delegate turns it holds."""
+
+    unfinished: frozenset[str]
+    ended: bool
+    turns: int  # delegate turns taken by then
+
+
 def new_session_id(scenario_id: str) -> str:
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
     return f"{scenario_id}-{stamp}-{uuid.uuid4().hex[:6]}"
@@ -141,7 +152,7 @@ class Session:
         With ``resume`` it continues from the session's last checkpoint instead of starting:
         steps that had finished are not run again. Checkpoints are written before each next
         step starts (``durability="sync"``), so a killed process loses at most the steps
-        that were running; ``unfinished_tasks`` names them.
+        that were running; ``resume_point`` names them.
         """
         if not resume:
             yield SessionStarted(
@@ -158,18 +169,19 @@ class Session:
             async for event in stream:
                 yield event
 
-    async def unfinished_tasks(self) -> set[str] | None:
-        """Graph tasks (``node:task_id``) a resume will run again; None if the session has no checkpoint.
+    async def resume_point(self) -> ResumePoint | None:
+        """What a resume starts from; None if the session has no checkpoint.
 
-        Events that such a task emitted before the process died will be emitted again, so a
-        resumed transcript drops them (see ``TranscriptWriter.resume``).
+        Events that an unfinished task emitted before the process died will be emitted
+        again, so a resumed transcript drops them (see ``agents.resume``).
         """
         async with open_checkpointer(self.config.checkpoint_path) as saver:
             graph = self.build_graph().compile(checkpointer=saver)
             snapshot = await graph.aget_state(self.run_config)
         if not snapshot.values:
             return None
-        return {f"{task.name}:{task.id}" for task in snapshot.tasks if task.result is None}
+        unfinished = frozenset(f"{task.name}:{task.id}" for task in snapshot.tasks if task.result is None)
+        return ResumePoint(unfinished, ended=not snapshot.tasks, turns=snapshot.values.get("turn", 0))
 
     def build_graph(self) -> StateGraph:
         graph = StateGraph(SessionState)
