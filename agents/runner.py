@@ -153,14 +153,14 @@ async def run_prepared(
 ) -> Transcript:
     """Run to the end (or, with ``resume``, on from the last checkpoint), recording every event.
 
-    ``on_event`` may be a plain or an async function. However the run ends, the engine is
-    stopped (its steps cancelled) before the transcript is finished, so that no step goes on
-    behind the written transcript's back.
+    ``on_event`` may be a plain or an async function. The writer journals each event as the
+    engine emits it (see ``Session.run``); ``on_event`` sees it when the stream delivers it.
+    However the run ends, the engine is stopped (its steps cancelled) before the transcript
+    is finished, so that no step goes on behind the written transcript's back.
     """
     try:
-        async with aclosing(prepared.session.run(resume=resume)) as events:
+        async with aclosing(prepared.session.run(resume=resume, record=prepared.writer.add)) as events:
             async for event in events:
-                prepared.writer.add(event)
                 if on_event is not None:
                     shown = on_event(event)
                     if inspect.isawaitable(shown):

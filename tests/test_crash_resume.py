@@ -146,8 +146,8 @@ async def killed_after_the_last_event(out: Path) -> str:
     whole journal and the last checkpoint. The session's id."""
     with ModelPool() as pool:
         prepared = prepare(RunOptions(model="scripted", seed=SEED, out=out), pool)
-        async for event in prepared.session.run():
-            prepared.writer.add(event)
+        async for _ in prepared.session.run(record=prepared.writer.add):
+            pass
         prepared.writer.close()  # and no finish(): the process is gone
     return prepared.writer.transcript.session_id
 
