@@ -29,7 +29,7 @@ from pathlib import Path
 
 from agents.engine import Session
 from agents.engine.session import ResumePoint
-from agents.events import CHAIR
+from agents.events import CHAIR, Event
 from agents.journal import JournalContents, JournalEntry, read_journal
 from agents.llm.factory import ModelPool
 from agents.loading import ConfigError
@@ -171,7 +171,7 @@ def check_torn_line(files: SessionFiles, restart: Restart) -> None:
     raise ConfigError(files.journal_path, [problem])
 
 
-def untracked(files: SessionFiles, events: list, restart: Restart) -> list[JournalEntry]:
+def untracked(files: SessionFiles, events: list[Event], restart: Restart) -> list[JournalEntry]:
     """Events only the JSON holds (its journal is gone or shorter): usable only if no step runs again.
 
     The JSON does not say which step emitted an event, so the events of a step that runs
