@@ -81,7 +81,7 @@ def read_text(path: Path, limit: SizeLimit = CONFIG_FILE) -> str:
     The file must be a regular file: ``/dev/zero`` would be read forever, a FIFO would block.
     """
     try:
-        _check_regular_file(path, limit)
+        check_regular_file(path, limit)
         with path.open(encoding="utf-8") as stream:
             text = stream.read(limit.bytes + 1)  # st_size can lie (files in /proc say 0)
     except FileNotFoundError:
@@ -95,7 +95,8 @@ def read_text(path: Path, limit: SizeLimit = CONFIG_FILE) -> str:
     return text
 
 
-def _check_regular_file(path: Path, limit: SizeLimit) -> None:
+def check_regular_file(path: Path, limit: SizeLimit) -> None:
+    """A regular file within ``limit``, else ConfigError: ``/dev/zero`` would be read forever, a FIFO would block."""
     mode = path.stat()
     if stat.S_ISDIR(mode.st_mode):
         raise ConfigError(path, ["is a folder, not a file"])

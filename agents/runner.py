@@ -9,7 +9,9 @@ disk) however the run ends, even when it is interrupted.
 from __future__ import annotations
 
 import inspect
+import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
+from contextlib import aclosing
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -151,15 +153,21 @@ async def run_prepared(
 ) -> Transcript:
     """Run to the end (or, with ``resume``, on from the last checkpoint), recording every event.
 
-    ``on_event`` may be a plain or an async function.
+    ``on_event`` may be a plain or an async function. The writer journals each event as the
+    engine emits it (see ``Session.run``); ``on_event`` sees it when the stream delivers it.
+    However the run ends, the engine is stopped (its steps cancelled) before the transcript
+    is finished, so that no step goes on behind the written transcript's back.
     """
     try:
-        async for event in prepared.session.run(resume=resume):
-            prepared.writer.add(event)
-            if on_event is not None:
-                shown = on_event(event)
-                if inspect.isawaitable(shown):
-                    await shown
+        async with aclosing(prepared.session.run(resume=resume, record=prepared.writer.add)) as events:
+            async for event in events:
+                if on_event is not None:
+                    shown = on_event(event)
+                    if inspect.isawaitable(shown):
+                        await shown
+    except sqlite3.Error as error:  # a checkpoint could not be written (a full disk, say)
+        path = prepared.session.config.checkpoint_path or Path(CHECKPOINT_FILE)
+        raise prepared.writer.save_error(path, error) from error
     finally:
         prepared.writer.finish()
     return prepared.writer.transcript

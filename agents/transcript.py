@@ -1,16 +1,20 @@
 """Transcripts: the versioned record of a session, built from its events and saved safely.
 
-While a session runs, every event (tokens aside) is appended to ``<id>.events.jsonl`` and
-flushed, so a crash loses at most the event being written. At the end (or when the run is
-interrupted) the full transcript is written to ``<id>.json`` through a temporary file and an
-atomic rename, so a reader never sees a half-written file.
+While a session runs, every event (tokens aside) is appended to ``<id>.events.jsonl`` (see
+``agents.journal``), so a crash loses at most the event being written. At the end (or when
+the run is interrupted) the full transcript is written to ``<id>.json`` through a temporary
+file and an atomic rename, so a reader never sees a half-written file. The journal goes only
+once the JSON is written complete; a file that cannot be written raises ``SaveError``.
 """
 
 from __future__ import annotations
 
-import json
+import errno
 import os
+import sqlite3
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -19,10 +23,11 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from agents.catalog import Cast
 from agents.draft import Draft
-from agents.events import CHAIR, EVENT_ADAPTER, Event, Outcome, SessionEnded, Token, Usage
+from agents.events import CHAIR, Event, Outcome, SessionEnded, Token, Usage
 from agents.ids import SafeId
+from agents.journal import JournalEntry, JournalWriter, journal_text
 from agents.llm.recording import ModelCall, Recorder
-from agents.loading import TRANSCRIPT_FILE, ConfigError, describe_validation_error, parse_document, read_text
+from agents.loading import TRANSCRIPT_FILE, ConfigError, describe_validation_error, parse_document
 from agents.output import session_file
 
 SCHEMA_VERSION = 1
@@ -148,10 +153,36 @@ def write_atomically(path: Path, text: str) -> None:
         raise
 
 
+class SaveError(Exception):
+    """A session's file could not be written (a full disk, say).
+
+    The message names the file, the reason and what is kept: the journal so far, from which
+    ``parley resume`` goes on once there is room.
+    """
+
+    def __init__(self, path: Path, error: OSError | sqlite3.Error, kept: str):
+        self.path = path
+        self.error = error
+        super().__init__(f"cannot write {path}: {_reason(error)}. {kept}")
+
+
+def _reason(error: OSError | sqlite3.Error) -> str:
+    if not isinstance(error, OSError):
+        return str(error)  # SQLite's own words: "database or disk is full", "disk I/O error"
+    reasons = {
+        errno.ENOSPC: "the disk is full",
+        errno.EDQUOT: "the disk quota is used up",
+        errno.EFBIG: "the file would be larger than this process may write",
+    }
+    return reasons.get(error.errno or 0) or error.strerror or str(error)
+
+
 class TranscriptWriter:
     """Collects a session's events into a Transcript and keeps it safe on disk (if ``folder``).
 
     With a ``recorder``, its model calls are stored in the transcript when it is finished.
+    The journal is kept until the transcript is written complete: an interrupted session
+    keeps it, for ``parley resume`` (see ``agents.resume``).
     """
 
     def __init__(
@@ -164,33 +195,42 @@ class TranscriptWriter:
         self.transcript = transcript
         self.folder = folder
         self.recorder = recorder
-        self._journal = None
+        self._journal: JournalWriter | None = None
         if folder is not None:
             folder.mkdir(parents=True, exist_ok=True)
             if write_header:  # at once, so that a killed session can be resumed from it
-                write_atomically(self.json_path, self.transcript.model_dump_json(indent=2))
-            self._journal = open(self.journal_path, "a", encoding="utf-8")  # noqa: SIM115
+                self._write_json(kept="Nothing of the session was saved.")
+            self._journal = JournalWriter(self.journal_path)
 
     def close(self) -> None:
         """Close the journal without finishing the transcript."""
         if self._journal is not None:
             self._journal.close()
-            self._journal = None
 
     @classmethod
     def resume(
-        cls, folder: Path, header: Transcript, drop_tasks: set[str], recorder: Recorder | None = None
+        cls,
+        folder: Path,
+        header: Transcript,
+        kept: list[JournalEntry],
+        journal_length: int,
+        recorder: Recorder | None = None,
     ) -> TranscriptWriter:
-        """Pick up a session that stopped without finishing: its ``header`` and its journal.
+        """Pick up a stopped session with the events it keeps (``agents.resume`` chose them).
 
-        A torn last journal line (the process died mid-write) is ignored, and so are the events
-        of ``drop_tasks``, the engine steps that will run again and emit them anew.
+        Saves that state first: the JSON becomes the running header again and the journal
+        holds ``kept``, renumbered. A kill may land between the two writes, so the JSON (which
+        holds the events so far if the run was interrupted) is reset only while the journal
+        holds everything the JSON held: after the journal grows, before it drops events.
         """
-        journal = session_file(folder, header.session_id, ".events.jsonl")
-        kept = [(task, event) for task, event in read_journal(journal) if task not in drop_tasks]
-        write_atomically(journal, "".join(journal_line(event, task) for task, event in kept))
-        transcript = header.model_copy(update={"events": [event for _, event in kept], "status": "running"})
-        return cls(transcript, folder, recorder, write_header=False)
+        reset = {"events": [], "status": "running", "finished": None, "draft": None, "outcome": None}
+        writer = cls(header.model_copy(update=reset | {"recording": []}), folder, recorder, write_header=False)
+        writes = [writer._write_json, lambda: writer._rewrite_journal(kept)]
+        for write in writes if len(kept) <= journal_length else reversed(writes):
+            write()
+        for entry in kept:
+            writer._record(entry.event)
+        return writer
 
     @property
     def json_path(self) -> Path:
@@ -205,19 +245,27 @@ class TranscriptWriter:
         return session_file(self.folder or Path("."), self.transcript.session_id, ".md")
 
     def add(self, event: Event) -> None:
+        """Journal ``event``, then keep it: the transcript never holds an event the journal lacks."""
         if isinstance(event, Token):
             return
+        if self._journal is not None:
+            with self._saving(self.journal_path):
+                self._journal.append(event, event.task)
+        self._record(event)
+
+    def _record(self, event: Event) -> None:
         self.transcript.events.append(event)
         if isinstance(event, SessionEnded):
             self.transcript.draft = event.draft
             self.transcript.outcome = event.outcome
             self.transcript.status = "complete"
-        if self._journal is not None:
-            self._journal.write(journal_line(event, event.task))
-            self._journal.flush()
 
     def finish(self) -> Transcript:
-        """Stamp the end, and write JSON and Markdown (if writing to a folder). Safe to call twice."""
+        """Stamp the end, and write Markdown and JSON (if writing to a folder). Safe to call twice.
+
+        The JSON comes last, so a complete JSON means every file is written; only then does
+        the journal go. Raises SaveError if a file cannot be written; the journal stays.
+        """
         from agents.render import transcript_markdown
 
         if self.transcript.status == "running":
@@ -226,40 +274,42 @@ class TranscriptWriter:
         if self.recorder is not None:
             self.transcript.recording = self.recorder.calls
         if self.folder is not None:
-            write_atomically(self.json_path, self.transcript.model_dump_json(indent=2))
-            write_atomically(self.markdown_path, transcript_markdown(self.transcript))
             self.close()
-            self.journal_path.unlink(missing_ok=True)
+            with self._saving(self.markdown_path):
+                write_atomically(self.markdown_path, transcript_markdown(self.transcript))
+            self._write_json()
+            if self.transcript.status == "complete":
+                self.journal_path.unlink(missing_ok=True)
         return self.transcript
 
+    def _write_json(self, kept: str | None = None) -> None:
+        """Write the transcript as it stands (at the start: the header) to its JSON file."""
+        with self._saving(self.json_path, kept):
+            write_atomically(self.json_path, self.transcript.model_dump_json(indent=2))
 
-def journal_line(event: Event, task: str | None) -> str:
-    """One journal line: the event's JSON with the engine task that emitted it."""
-    return json.dumps({**event.model_dump(mode="json"), "task": task}) + "\n"
+    def _rewrite_journal(self, entries: list[JournalEntry]) -> None:
+        with self._saving(self.journal_path):
+            write_atomically(self.journal_path, journal_text(entries))
+        self._journal = JournalWriter(self.journal_path, count=len(entries))
 
+    @contextmanager
+    def _saving(self, path: Path, kept: str | None = None) -> Iterator[None]:
+        """Turn a failed write (OSError) into a SaveError that says what is kept and how to go on."""
+        try:
+            yield
+        except OSError as error:
+            raise SaveError(path, error, kept or self._journal_kept()) from error
 
-def read_journal(path: Path) -> list[tuple[str | None, Event]]:
-    """The journal's events with their tasks; stops at a torn (unparseable) line."""
-    if not path.exists():
-        return []
-    entries = []
-    for line in read_text(path, TRANSCRIPT_FILE).splitlines():
-        entry = _journal_entry(line)
-        if entry is None:
-            break  # the process died while writing this line
-        entries.append(entry)
-    return entries
+    def save_error(self, path: Path, error: OSError | sqlite3.Error) -> SaveError:
+        """The SaveError for another file of the session (its checkpoints) that could not be written."""
+        return SaveError(path, error, self._journal_kept())
 
-
-def _journal_entry(line: str) -> tuple[str | None, Event] | None:
-    """One journal line's task and event, or None for a line that is not one (torn, or tampered with)."""
-    try:
-        data = json.loads(line)
-        if not isinstance(data, dict):
-            return None
-        return data.pop("task", None), EVENT_ADAPTER.validate_python(data)
-    except (ValueError, RecursionError):  # JSONDecodeError and ValidationError are ValueErrors
-        return None
+    def _journal_kept(self) -> str:
+        count = len(self.transcript.events)
+        return (
+            f"The journal so far is kept ({self.journal_path}, {count} events): once there is room, "
+            f"`parley resume {self.transcript.session_id} --out {self.folder}` continues the session."
+        )
 
 
 def load_transcript(path: Path | str) -> Transcript:

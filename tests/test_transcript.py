@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 
 import pytest
 
@@ -26,7 +28,8 @@ async def test_an_interrupted_session_keeps_every_event_so_far(tmp_path):
     transcript = load_transcript(tmp_path / f"{prepared.writer.transcript.session_id}.json")
     assert transcript.status == "interrupted" and transcript.outcome is None
     kept = [e for e in seen if e.type != "token"]
-    assert [e.type for e in transcript.events] == [e.type for e in kept]
+    # every event seen, and any the engine had emitted but the stream not yet delivered
+    assert [e.type for e in transcript.events][: len(kept)] == [e.type for e in kept]
 
 
 def test_journal_lines_are_flushed_as_events_arrive(tmp_path):
@@ -51,3 +54,125 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path):
         write_atomically(path, 12345)  # type: ignore[arg-type]
     assert path.read_text() == "old"
     assert list(tmp_path.iterdir()) == [path]
+
+
+def numbered_lines(count: int, task: str = "delegate_turn:1") -> list[str]:
+    from agents.events import Message
+    from agents.journal import journal_line
+
+    return [journal_line(Message(phase="opening", text=f"m{n}"), task, n) for n in range(1, count + 1)]
+
+
+def test_a_journal_line_cut_in_the_middle_is_named_by_file_and_line(tmp_path):
+    from agents.journal import read_journal
+    from agents.loading import ConfigError
+
+    path = tmp_path / "x.events.jsonl"
+    first, second, third = numbered_lines(3)
+    path.write_text(first + second[:20] + "\n" + third)
+    with pytest.raises(ConfigError, match=r"x\.events\.jsonl: invalid\n  line 2: not a whole JSON line"):
+        read_journal(path)
+    path.write_bytes((first + third).encode())
+    with pytest.raises(ConfigError, match=r"line 2: numbered 3: a line before it is missing"):
+        read_journal(path)
+
+
+@pytest.mark.parametrize(("cut", "task"), [(40, "delegate_turn:1"), (25, None)])
+def test_a_torn_last_line_is_reported_with_its_task_if_it_got_that_far(tmp_path, cut, task):
+    from agents.journal import TornLine, read_journal
+
+    path = tmp_path / "x.events.jsonl"
+    first, second = numbered_lines(2)
+    path.write_text(first + second[:cut])
+    contents = read_journal(path)
+    assert [entry.event.text for entry in contents.entries] == ["m1"]
+    assert contents.torn == TornLine(2, task, task_known=task is not None)
+
+
+def full_disk_after(monkeypatch: pytest.MonkeyPatch, lines: int) -> None:
+    """After ``lines`` journal lines the disk is full: one more write gets half a line down, then ENOSPC."""
+    real_write = os.write
+    journalled = 0
+
+    def write(fd: int, data) -> int:
+        nonlocal journalled
+        if not os.readlink(f"/proc/self/fd/{fd}").endswith(".events.jsonl"):
+            return real_write(fd, data)
+        if journalled < lines:
+            journalled += 1
+            return real_write(fd, data)
+        if journalled == lines:
+            journalled += 1
+            return real_write(fd, bytes(data[: len(data) // 2]))
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "write", write)
+
+
+async def resumed_events(session_id: str, folder) -> list[str]:
+    from agents.resume import resume_session
+    from tests.test_crash_resume import comparable
+
+    with ModelPool() as pool:
+        transcript = await resume_session(session_id, folder, pool)
+    assert transcript.status == "complete"
+    return comparable(transcript.events)
+
+
+async def uninterrupted_events(seed: int) -> list[str]:
+    from agents.runner import run_session
+    from tests.test_crash_resume import comparable
+
+    return comparable((await run_session(RunOptions(model="scripted", seed=seed))).events)
+
+
+async def test_a_full_disk_while_journalling_keeps_whole_lines_and_the_session_resumes(tmp_path, monkeypatch):
+    from agents.journal import read_journal
+    from agents.transcript import SaveError
+
+    with ModelPool() as pool:
+        prepared = prepare(RunOptions(model="scripted", seed=5, out=tmp_path), pool)
+        full_disk_after(monkeypatch, 50)
+        with pytest.raises(SaveError) as raised:
+            await run_prepared(prepared)
+    writer, session_id = prepared.writer, prepared.writer.transcript.session_id
+    message = str(raised.value)
+    assert message.startswith(f"cannot write {writer.journal_path}: the disk is full. The journal so far is kept")
+    assert f"`parley resume {session_id} --out {tmp_path}` continues the session" in message
+    journal = read_journal(writer.journal_path)
+    assert len(journal.entries) == 50 and journal.torn is None  # the half line was cut off again
+    saved = load_transcript(writer.json_path)
+    assert saved.status == "interrupted" and len(saved.events) == 50
+    monkeypatch.undo()
+    assert await resumed_events(session_id, tmp_path) == await uninterrupted_events(5)
+
+
+async def test_a_full_disk_at_the_final_write_keeps_the_whole_journal_and_the_session_resumes(tmp_path, monkeypatch):
+    from agents.transcript import SaveError
+
+    def full(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    with ModelPool() as pool:
+        prepared = prepare(RunOptions(model="scripted", seed=5, out=tmp_path), pool)
+        monkeypatch.setattr(os, "fsync", full)  # every atomic write fsyncs before its rename
+        with pytest.raises(SaveError, match="the disk is full. The journal so far is kept") as raised:
+            await run_prepared(prepared)
+    writer, session_id = prepared.writer, prepared.writer.transcript.session_id
+    assert str(raised.value).startswith(f"cannot write {writer.markdown_path}")
+    assert load_transcript(writer.json_path).status == "running"  # the header: the old file stays
+    assert '"type": "session_ended"' in writer.journal_path.read_text().splitlines()[-1]
+    monkeypatch.undo()
+    assert await resumed_events(session_id, tmp_path) == await uninterrupted_events(5)
+
+
+def test_the_cli_reports_a_full_disk_as_exit_2_without_a_traceback(tmp_path, monkeypatch, capsys):
+    from agents.cli import main
+
+    full_disk_after(monkeypatch, 30)
+    code = main(["run", "--model", "scripted", "--seed", "5", "--out", str(tmp_path), "--quiet"])
+    stderr = capsys.readouterr().err
+    assert code == 2, stderr
+    assert "error: cannot write" in stderr and "the disk is full" in stderr and "Traceback" not in stderr
+    session_id = next(tmp_path.glob("*.events.jsonl")).name.removesuffix(".events.jsonl")
+    assert f"`parley resume {session_id} --out {tmp_path}` continues the session" in stderr

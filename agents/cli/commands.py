@@ -20,6 +20,7 @@ from agents.llm.local_server import LocalModelError
 from agents.loading import ConfigError
 from agents.output import OutputError, prepare_out_folder
 from agents.runner import RunOptions, parse_model_for, prepare, run_prepared
+from agents.transcript import SaveError, Transcript
 from agents.verdict import verdict as outcome_verdict
 
 app = typer.Typer(
@@ -32,7 +33,7 @@ console = Console(highlight=False)
 errors = Console(stderr=True, highlight=False)
 
 T = TypeVar("T")
-USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError, OutputError)
+USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError, OutputError, SaveError)
 
 
 def verdict(transcript) -> str:
@@ -43,8 +44,8 @@ def verdict(transcript) -> str:
 
 
 def fail(error: Exception) -> typer.Exit:
-    """Print ``error`` as one named message (exit code 2). Escaped: ``[a-z0-9-]`` is text, not a style."""
-    errors.print(f"[bold red]error:[/] {escape(str(error))}", markup=True)
+    """Exit 2 with the error's message; unwrapped, so that the paths in it stay whole."""
+    errors.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, soft_wrap=True)
     return typer.Exit(code=2)
 
 
@@ -104,11 +105,12 @@ def run(
             console.print(f"Model: [bold]{model}[/] ({why}).")
         options = RunOptions(scenario, check_spec(model), parse_model_for(model_for or []), seed, max_turns, out)
         settings = ModelSettings(seed=seed, timeout_seconds=timeout, max_retries=max_retries)
-        transcript = asyncio.run(_run(options, quiet, settings))
+        started: list[Transcript] = []
+        transcript = asyncio.run(_run(options, quiet, settings, started))
     except USER_ERRORS as error:
         raise fail(error) from None
     except KeyboardInterrupt:
-        errors.print("interrupted: the transcript so far is saved")
+        errors.print(interrupted_message(started, out), markup=False, soft_wrap=True)
         raise typer.Exit(code=130) from None
     usage = transcript.total_usage()
     console.print(
@@ -118,9 +120,24 @@ def run(
     console.print(f"Transcript: {out / (transcript.session_id + '.json')} (and .md)")
 
 
-async def _run(options: RunOptions, quiet: bool, settings: ModelSettings):
+def interrupted_message(started: list[Transcript], out: Path) -> str:
+    """What a Ctrl-C left on disk, and how to go on (``started`` holds the session once it exists)."""
+    if not started:
+        return "interrupted before the session started"
+    transcript = started[0]
+    path = out / f"{transcript.session_id}.json"
+    if transcript.status == "complete":  # Ctrl-C came after the end: nothing is missing
+        return f"interrupted after the session ended: the transcript is complete in {path}"
+    return (
+        f"interrupted: the transcript so far is saved in {path}; "
+        f"`parley resume {transcript.session_id} --out {out}` continues the session"
+    )
+
+
+async def _run(options: RunOptions, quiet: bool, settings: ModelSettings, started: list[Transcript]):
     with ModelPool(settings) as pool:
         prepared = prepare(options, pool)
+        started.append(prepared.writer.transcript)
         printer = None if quiet else EventPrinter(prepared.session.cast, console)
         return await run_prepared(prepared, printer)
 

@@ -1,4 +1,4 @@
-"""``parley resume``: continue a session whose process died, from its last checkpoint."""
+"""``parley resume``: continue a session that was interrupted or whose process died, from its last checkpoint."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from typing import Annotated
 import typer
 
 from agents.catalog import Catalog
-from agents.cli.commands import USER_ERRORS, app, console, fail
+from agents.cli.commands import USER_ERRORS, app, console, errors, fail
 from agents.cli.console import EventPrinter
 from agents.llm.factory import ModelPool, ModelSettings
 from agents.output import session_file
 from agents.replay import options_from
-from agents.resume import check_session_id, resume_session
+from agents.resume import NothingToResume, check_session_id, resume_session
 from agents.transcript import load_transcript
 
 
@@ -24,11 +24,19 @@ def resume(
     out: Annotated[Path, typer.Option(help="the folder the session was writing to")] = Path("transcripts"),
     quiet: Annotated[bool, typer.Option(help="print only the outcome")] = False,
 ) -> None:
-    """Resume a session that was killed or crashed, from its last checkpoint, without doubling any event."""
+    """Resume a session that was interrupted, killed or crashed, from its last checkpoint, without doubling any event.
+
+    Exit 2, changing no file, if the session is complete ("nothing to resume") or its files
+    cannot be resumed without losing or doubling an event (the message names file and line).
+    """
     try:
         transcript = asyncio.run(_resume(session_id, out, quiet))
-    except USER_ERRORS as error:
+    except (*USER_ERRORS, NothingToResume) as error:
         raise fail(error) from None
+    except KeyboardInterrupt:
+        message = f"interrupted: `parley resume {session_id} --out {out}` continues the session"
+        errors.print(message, markup=False, soft_wrap=True)
+        raise typer.Exit(code=130) from None
     console.print(f"Session {transcript.session_id}: {transcript.status}. Transcript: {out / (session_id + '.json')}")
 
 

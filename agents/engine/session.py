@@ -65,22 +65,42 @@ class SessionConfig:
     checkpoint_path: Path | None = None
 
 
+@dataclass(frozen=True)
+class ResumePoint:
+    """A session's last checkpoint: the graph tasks (``node:task_id``) a resume runs again, whether
+    the session had ended (no task left, done or not: a finished task's writes are kept), and
+    how many delegate turns it holds."""
+
+    unfinished: frozenset[str]
+    ended: bool
+    turns: int  # delegate turns taken by then
+
+
 def new_session_id(scenario_id: str) -> str:
     """``<scenario id>-<UTC time>-<6 hex>``, shortened at the front to stay a valid id (``agents.ids``)."""
     suffix = f"-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     return scenario_id[: MAX_ID_LENGTH - len(suffix)] + suffix
 
 
-def task_writer() -> Callable[[Event], None]:
-    """The node's event writer, tagging each event with the graph task that emitted it."""
+def task_writer(record: Callable[[Event], None]) -> Callable[[Event], None]:
+    """The node's event writer, tagging each event with the graph task that emitted it.
+
+    Each event is passed to ``record`` (see ``Session.run``) at once, inside the task, then
+    streamed.
+    """
     write = get_stream_writer()
     task = get_config()["metadata"].get("langgraph_checkpoint_ns")
 
     def emit(event: Event) -> None:
         event.task = task
+        record(event)
         write(event)
 
     return emit
+
+
+def _ignore(event: Event) -> None:
+    """The ``record`` of a session run without one."""
 
 
 def audience(segment: Segment) -> list[str] | None:
@@ -122,6 +142,7 @@ class Session:
         self.policy: FloorPolicy = POLICIES[self.config.floor_policy]()
         self.parties = list(cast.scenario.parties)
         self._floor_requests: list[str] = []
+        self._record: Callable[[Event], None] = _ignore
 
     def request_floor(self, party: str) -> None:
         """A delegation asks for the floor between turns (a person's button, say).
@@ -137,22 +158,31 @@ class Session:
     def run_config(self) -> dict[str, Any]:
         return {"configurable": {"thread_id": self.session_id}, "recursion_limit": RECURSION_LIMIT}
 
-    async def run(self, resume: bool = False) -> AsyncIterator[Event]:
+    async def run(self, resume: bool = False, record: Callable[[Event], None] | None = None) -> AsyncIterator[Event]:
         """Run the session, yielding every event as it happens.
 
         With ``resume`` it continues from the session's last checkpoint instead of starting:
         steps that had finished are not run again. Checkpoints are written before each next
         step starts (``durability="sync"``), so a killed process loses at most the steps
-        that were running; ``unfinished_tasks`` names them.
+        that were running; ``resume_point`` names them.
+
+        ``record`` (a transcript's journal) gets every event as it is emitted, inside the
+        step that emits it: before the step's result is checkpointed, and before the event
+        is streamed. A consumer of the stream may lag behind, and an interrupt or a kill may
+        come after a step's result was saved but before its last events were taken from the
+        stream; the events would be lost, since a resume does not run that step again.
         """
+        self._record = record or _ignore
         if not resume:
-            yield SessionStarted(
+            started = SessionStarted(
                 phase="session",
                 session_id=self.session_id,
                 scenario_id=self.cast.scenario.id,
                 title=self.cast.scenario.title,
                 parties=self.parties,
             )
+            self._record(started)
+            yield started
         start = None if resume else SessionState()
         async with open_checkpointer(self.config.checkpoint_path) as saver:
             graph = self.build_graph().compile(checkpointer=saver)
@@ -160,18 +190,19 @@ class Session:
             async for event in stream:
                 yield event
 
-    async def unfinished_tasks(self) -> set[str] | None:
-        """Graph tasks (``node:task_id``) a resume will run again; None if the session has no checkpoint.
+    async def resume_point(self) -> ResumePoint | None:
+        """What a resume starts from; None if the session has no checkpoint.
 
-        Events that such a task emitted before the process died will be emitted again, so a
-        resumed transcript drops them (see ``TranscriptWriter.resume``).
+        Events that an unfinished task emitted before the process died will be emitted
+        again, so a resumed transcript drops them (see ``agents.resume``).
         """
         async with open_checkpointer(self.config.checkpoint_path) as saver:
             graph = self.build_graph().compile(checkpointer=saver)
             snapshot = await graph.aget_state(self.run_config)
         if not snapshot.values:
             return None
-        return {f"{task.name}:{task.id}" for task in snapshot.tasks if task.result is None}
+        unfinished = frozenset(f"{task.name}:{task.id}" for task in snapshot.tasks if task.result is None)
+        return ResumePoint(unfinished, ended=not snapshot.tasks, turns=snapshot.values.get("turn", 0))
 
     def build_graph(self) -> StateGraph:
         graph = StateGraph(SessionState)
@@ -192,7 +223,7 @@ class Session:
 
     async def chair_node(self, state: SessionState) -> Command:
         """Advance through the programme until someone must act: a speaker, the vote, or the end."""
-        emit = task_writer()
+        emit = task_writer(self._record)
         work = state.model_copy()
         while (segment := self.segment_at(work)) is not None:
             if not work.segment_open:
@@ -318,7 +349,7 @@ class Session:
 
     async def delegate_turn(self, state: SessionState) -> dict[str, Any]:
         segment = self.segment_at(state)
-        emit = audience_writer(task_writer(), segment)
+        emit = audience_writer(task_writer(self._record), segment)
         speaker = state.speaker
         persona = self.cast.delegations[speaker]
         turn = state.turn + 1
@@ -411,7 +442,7 @@ class Session:
         return result
 
     async def cast_vote(self, task: dict[str, Any]) -> dict[str, Any]:
-        emit = task_writer()
+        emit = task_writer(self._record)
         party = task["party"]
         segment = self.programme[task["segment"]]
         persona = self.cast.delegations[party]
