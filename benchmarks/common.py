@@ -19,13 +19,14 @@ import yaml
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import ChatGenerationChunk
 
-from agents.catalog import Catalog
-from agents.events import CHAIR, Event
+from agents.core.catalog import Catalog
+from agents.core.events import CHAIR, Event
+from agents.core.paths import scenarios_dir
 from agents.llm.factory import ModelHandle, ModelPool
-from agents.paths import scenarios_dir
-from agents.runner import PreparedSession, RunOptions, prepare, run_prepared
+from agents.sessions.run import PreparedSession, prepare, run_prepared
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import Transcript
 from agents.testing import FunctionChatModel
-from agents.transcript import Transcript
 
 SEATS = ("usa", "dprk", "rok", "prc", "japan", "russia", CHAIR)
 STATEMENT = "Our delegation has listened closely and restates its position on this item for the record."
@@ -79,7 +80,7 @@ def long_scenario(turns: int, folder: Path | None = None) -> Path:
 def prepared_session(
     scenario: str | Path, make_model: Callable[[], FunctionChatModel], max_turns: int | None, out: Path | None = None
 ) -> PreparedSession:
-    options = RunOptions(scenario=str(scenario), model="scripted", max_turns=max_turns, out=out)
+    options = RunSettings(scenario=str(scenario), model="scripted", max_turns=max_turns, out=out)
     return prepare(options, ModelPool(), Catalog(), models=handles(make_model))
 
 

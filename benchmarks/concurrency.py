@@ -20,10 +20,13 @@ from common import SleepyChatModel, fixed_reply, handles
 
 from agents.batch import BatchOptions, run_batch
 from agents.llm.factory import ModelPool
+from agents.sessions.settings import RunSettings
 
 
 async def wall_time(sessions: int, delay: float, max_turns: int, folder: Path) -> float:
-    options = BatchOptions("six-party-2003", sessions, folder, concurrency=sessions, max_turns=max_turns)
+    options = BatchOptions(
+        settings=RunSettings(model="scripted", max_turns=max_turns), n=sessions, out=folder, concurrency=sessions
+    )
 
     def models(index: int):
         return handles(lambda: SleepyChatModel(reply=fixed_reply, delay=delay, chunk_chars=1_000_000))

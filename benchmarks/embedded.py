@@ -16,9 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from agents.catalog import Catalog
+from agents.core.catalog import Catalog
 from agents.llm.factory import ModelPool, ModelSettings
-from agents.runner import RunOptions, prepare, run_prepared
+from agents.sessions.run import prepare, run_prepared
+from agents.sessions.settings import RunSettings
 
 
 def peak_memory_mib(pid: int | str = "self") -> float | None:
@@ -34,7 +35,7 @@ def peak_memory_mib(pid: int | str = "self") -> float | None:
 
 async def main(model: str, max_turns: int | None, seed: int) -> None:
     out = Path(tempfile.mkdtemp(prefix="parley-bench-"))
-    options = RunOptions(model=model, seed=seed, max_turns=max_turns, out=out)
+    options = RunSettings(model=model, seed=seed, max_turns=max_turns, out=out)
     started = time.perf_counter()
     with ModelPool(ModelSettings(seed=seed)) as pool:
         prepared = prepare(options, pool, Catalog())  # starts the server for `local`

@@ -17,13 +17,13 @@ import time
 
 from common import SleepyChatModel, check_clean, fixed_reply, prepared_session
 
-from agents.catalog import Catalog
+from agents.core.catalog import Catalog
+from agents.core.draft import Draft
+from agents.core.events import Event
+from agents.core.memory import Memory
 from agents.delegates.base import VoteContext
 from agents.delegates.model import ModelDelegate
-from agents.draft import Draft
-from agents.events import Event
-from agents.memory import Memory
-from agents.runner import run_prepared
+from agents.sessions.run import run_prepared
 
 
 def sleepy(delay: float):

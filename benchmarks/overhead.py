@@ -29,8 +29,8 @@ from common import (
     turn_intervals,
 )
 
+from agents.core.moves import Move
 from agents.delegates.base import TurnResult, VoteResult
-from agents.moves import Move
 
 SPEAKERS = ["usa", "dprk", "rok", "prc", "japan", "russia"]
 

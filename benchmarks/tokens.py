@@ -22,18 +22,19 @@ from common import autogen_missing, check_clean, long_scenario, print_table
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 from langchain_core.messages.utils import count_tokens_approximately
 
-from agents.catalog import Catalog
-from agents.events import CHAIR
+from agents.core.catalog import Catalog
+from agents.core.events import CHAIR
 from agents.llm.factory import ModelPool
 from agents.llm.recording import ModelCall
-from agents.runner import RunOptions, prepare, run_prepared
-from agents.transcript import Transcript
+from agents.sessions.run import prepare, run_prepared
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import Transcript
 
 ROLES = {"system": SystemMessage, "human": HumanMessage, "ai": AIMessage}
 
 
 async def parley_session(turns: int) -> Transcript:
-    options = RunOptions(scenario=str(long_scenario(turns)), model="scripted", seed=7, max_turns=turns)
+    options = RunSettings(scenario=str(long_scenario(turns)), model="scripted", seed=7, max_turns=turns)
     transcript = await run_prepared(prepare(options, ModelPool(), Catalog()))
     check_clean(transcript)
     return transcript

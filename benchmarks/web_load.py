@@ -33,7 +33,7 @@ from common import median_p95_ms
 from rss import MemorySampler
 from web_client import LoadClient, Seen, log_in
 
-from agents.catalog import Catalog
+from agents.core.catalog import Catalog
 from agents.llm.local_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

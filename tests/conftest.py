@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import ipaddress
 import socket
-from pathlib import Path
 
 import pytest
 
-from agents.catalog import Catalog
+from agents.core.catalog import Catalog
 from agents.llm.local_server import LocalModelServer
-
-ROOT = Path(__file__).resolve().parents[1]
 
 
 def _is_local(address: object) -> bool:

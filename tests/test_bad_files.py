@@ -12,12 +12,12 @@ import pytest
 import yaml
 
 from agents.batch.manifest import MANIFEST_FILE, load_manifest
-from agents.catalog import Catalog
-from agents.loading import ConfigError
-from agents.personas import load_persona
-from agents.resume import resume_session
-from agents.transcript import load_transcript, new_transcript
-from tests.conftest import ROOT
+from agents.core.catalog import Catalog
+from agents.core.loading import ConfigError
+from agents.core.personas import load_persona
+from agents.sessions.resume import resume_session
+from agents.sessions.transcript import load_transcript, new_transcript
+from tests.helpers import ROOT
 from tests.script import one_line, parley
 
 ESCAPING_ID = "../../../escaped/pwn"

@@ -18,7 +18,8 @@ from agents.batch import BatchOptions, run_batch, wilson_interval
 from agents.batch.manifest import MANIFEST_FILE, BatchMismatch
 from agents.cli import app
 from agents.llm.factory import ModelPool
-from tests.conftest import ROOT
+from agents.sessions.settings import RunSettings
+from tests.helpers import ROOT
 
 runner = CliRunner()
 
@@ -54,14 +55,18 @@ def test_the_wilson_interval_matches_known_values():
     assert high == 1.0 and 0.92 < low < 0.94
 
 
+def batch_of(n: int, max_turns: int, out: Path) -> BatchOptions:
+    return BatchOptions(settings=RunSettings(model="scripted", max_turns=max_turns), n=n, out=out)
+
+
 async def test_a_rerun_skips_finished_sessions_and_other_settings_are_refused(tmp_path):
     with ModelPool() as pool:
-        first = await run_batch(BatchOptions("six-party-2003", 4, tmp_path, max_turns=2), pool)
+        first = await run_batch(batch_of(4, max_turns=2, out=tmp_path), pool)
         assert first.ran == [0, 1, 2, 3] and first.failed == []
-        again = await run_batch(BatchOptions("six-party-2003", 6, tmp_path, max_turns=2), pool)
+        again = await run_batch(batch_of(6, max_turns=2, out=tmp_path), pool)
         assert again.skipped == [0, 1, 2, 3] and again.ran == [4, 5]
         with pytest.raises(BatchMismatch, match="max_turns"):
-            await run_batch(BatchOptions("six-party-2003", 6, tmp_path, max_turns=3), pool)
+            await run_batch(batch_of(6, max_turns=3, out=tmp_path), pool)
 
 
 def test_a_killed_batch_resumes_without_redoing_finished_sessions(tmp_path):

@@ -7,10 +7,11 @@ import sqlite3
 
 import pytest
 
-from agents.catalog import Catalog
+from agents.core.catalog import Catalog
 from agents.engine.checkpoints import _shared, open_checkpointer
 from agents.llm.factory import ModelPool
-from agents.runner import CHECKPOINT_FILE, RunOptions, prepare, run_prepared
+from agents.sessions.run import CHECKPOINT_FILE, prepare, run_prepared
+from agents.sessions.settings import RunSettings
 
 
 async def test_sessions_in_one_process_share_the_files_connection(tmp_path):
@@ -29,7 +30,7 @@ async def test_sessions_in_one_process_share_the_files_connection(tmp_path):
 async def test_many_sessions_at_once_all_complete_with_their_checkpoints(tmp_path):
     # Each with its own connection, some of these lost the race for SQLite's write lock.
     pool, catalog = ModelPool(), Catalog()
-    prepared = [prepare(RunOptions(model="scripted", seed=i, out=tmp_path), pool, catalog) for i in range(24)]
+    prepared = [prepare(RunSettings(model="scripted", seed=i, out=tmp_path), pool, catalog) for i in range(24)]
     transcripts = await asyncio.gather(*(run_prepared(p) for p in prepared))
     assert [t.status for t in transcripts] == ["complete"] * 24
     with sqlite3.connect(tmp_path / CHECKPOINT_FILE) as db:

@@ -25,12 +25,13 @@ from pathlib import Path
 
 import pytest
 
-from agents.events import SessionStarted
-from agents.journal import journal_line
+from agents.core.events import SessionStarted
 from agents.llm.factory import ModelPool
-from agents.runner import RunOptions, prepare, run_session
-from agents.transcript import load_transcript
-from tests.conftest import ROOT
+from agents.sessions.journal import journal_line
+from agents.sessions.run import prepare, run_session
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import load_transcript
+from tests.helpers import ROOT
 
 SEED = 11
 VOLATILE = {"time", "session_id"}
@@ -47,7 +48,7 @@ def comparable(events) -> list[str]:
 @functools.cache
 def reference_events(seed: int = SEED) -> tuple[str, ...]:
     """The events of an uninterrupted run of ``seed``."""
-    return tuple(comparable(asyncio.run(run_session(RunOptions(model="scripted", seed=seed))).events))
+    return tuple(comparable(asyncio.run(run_session(RunSettings(model="scripted", seed=seed))).events))
 
 
 def parley_env() -> dict[str, str]:
@@ -114,11 +115,10 @@ def assert_resumed_completely(out: Path, session_id: str, command: list[str] = [
 
 
 RESUME = ["resume"]
-RUN_RESUME = ["run", "--resume"]  # the same, spelt as an option of `parley run`
 
 
 @pytest.mark.parametrize(
-    ("where", "command"), [("early", RESUME), ("third", RUN_RESUME), ("two_thirds", RESUME), ("mid_vote", RUN_RESUME)]
+    ("where", "command"), [("early", RESUME), ("third", RESUME), ("two_thirds", RESUME), ("mid_vote", RESUME)]
 )
 def test_a_killed_session_resumes_with_every_event_once(tmp_path, where, command):
     process = start_run(tmp_path)
@@ -145,7 +145,7 @@ async def killed_after_the_last_event(out: Path) -> str:
     moment lasts milliseconds: a signal cannot be aimed at it): the running header, the
     whole journal and the last checkpoint. The session's id."""
     with ModelPool() as pool:
-        prepared = prepare(RunOptions(model="scripted", seed=SEED, out=out), pool)
+        prepared = prepare(RunSettings(model="scripted", seed=SEED, out=out), pool)
         async for _ in prepared.session.run(record=prepared.writer.add):
             pass
         prepared.writer.close()  # and no finish(): the process is gone
@@ -177,7 +177,7 @@ def test_a_session_killed_after_its_last_event_resumes_as_complete(tmp_path, kil
 def test_a_session_killed_before_its_first_checkpoint_starts_over(tmp_path):
     """The header is written, the first journal line torn, no checkpoint yet: the session runs from the start."""
     with ModelPool() as pool:
-        prepared = prepare(RunOptions(model="scripted", seed=SEED, out=tmp_path), pool)
+        prepared = prepare(RunSettings(model="scripted", seed=SEED, out=tmp_path), pool)
     session_id = prepared.writer.transcript.session_id
     started = SessionStarted(phase="session", session_id=session_id, scenario_id="x", title="t", parties=[])
     prepared.writer.journal_path.write_text(journal_line(started, None, 1)[:40])
@@ -242,10 +242,10 @@ def test_a_damaged_journal_is_refused_and_nothing_changes(tmp_path, killed, dama
 
 
 def test_resuming_a_complete_session_says_so_and_changes_nothing(tmp_path):
-    session_id = asyncio.run(run_session(RunOptions(model="scripted", out=tmp_path))).session_id
+    session_id = asyncio.run(run_session(RunSettings(model="scripted", out=tmp_path))).session_id
     before = files_on_disk(tmp_path)
-    for command in (RESUME, RUN_RESUME):
-        result = parley(*command, session_id, "--out", str(tmp_path))
+    for _ in range(2):
+        result = parley(*RESUME, session_id, "--out", str(tmp_path))
         assert result.returncode == 2 and "complete; nothing to resume" in result.stderr
     assert files_on_disk(tmp_path) == before
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from agents.draft import Draft, apply_move
+from agents.core.draft import Draft, apply_move
+from agents.core.moves import Ballot, CastVote, ClauseVote, Move, normalise_ballot
+from agents.core.outcome import ClauseOutcome
 from agents.engine.tally import tally
-from agents.events import ClauseOutcome
-from agents.moves import Ballot, CastVote, ClauseVote, Move, normalise_ballot
 
 
 def test_proposals_number_clauses_and_amendments_keep_history():

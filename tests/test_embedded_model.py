@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import pytest
 
-from agents.events import CHAIR
+from agents.core.events import CHAIR
 from agents.llm.factory import LOCAL_LABEL
-from agents.runner import RunOptions, run_session
-from agents.transcript import load_transcript
+from agents.sessions.run import run_session
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import load_transcript
 
 pytestmark = pytest.mark.model
 
@@ -27,7 +28,7 @@ def assert_complete(transcript, tmp_path, parties):
 
 
 async def test_short_session_on_the_embedded_model(tmp_path):
-    options = RunOptions(scenario="bilateral", model="local", seed=7, max_turns=3, out=tmp_path)
+    options = RunSettings(scenario="bilateral", model="local", seed=7, max_turns=3, out=tmp_path)
     transcript = await run_session(options)
     loaded = assert_complete(transcript, tmp_path, ["usa", "dprk"])
     assert all(d.model == LOCAL_LABEL for d in loaded.delegations)
@@ -35,7 +36,7 @@ async def test_short_session_on_the_embedded_model(tmp_path):
 
 async def test_short_session_through_the_openai_client_over_http(tmp_path, local_server, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", local_server.base_url)
-    options = RunOptions(scenario="bilateral", model="openai:smollm2", seed=7, max_turns=3, out=tmp_path)
+    options = RunSettings(scenario="bilateral", model="openai:smollm2", seed=7, max_turns=3, out=tmp_path)
     transcript = await run_session(options)
     loaded = assert_complete(transcript, tmp_path, ["usa", "dprk"])
     assert all(d.model == "openai:smollm2" for d in loaded.delegations)

@@ -22,9 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from agents.runner import RunOptions, run_session
-from agents.transcript import load_transcript
-from tests.conftest import ROOT
+from agents.sessions.run import run_session
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import load_transcript
+from tests.helpers import ROOT
 
 PARLEY = Path(sys.executable).parent / "parley"
 
@@ -61,7 +62,7 @@ class Files:
 @pytest.fixture(scope="module")
 def files(tmp_path_factory) -> Files:
     folder = tmp_path_factory.mktemp("inputs")
-    options = RunOptions(scenario="bilateral", model="scripted", seed=3, max_turns=2, out=folder / "runs")
+    options = RunSettings(scenario="bilateral", model="scripted", seed=3, max_turns=2, out=folder / "runs")
     transcript = asyncio.run(run_session(options))
     original = folder / "runs" / f"{transcript.session_id}.json"
     return Files(

@@ -8,13 +8,14 @@ import yaml
 from typer.testing import CliRunner
 
 from agents.cli import app
-from agents.events import CHAIR
-from agents.fork import ForkOptions, events_through_turn, fork_transcript, same_through_turn
+from agents.core.events import CHAIR
 from agents.llm.factory import ModelPool
-from agents.replay import first_difference, normalised
-from agents.runner import RunOptions, run_session
-from agents.transcript import ParentRef, load_transcript
-from tests.conftest import ROOT
+from agents.sessions.fork import ForkOptions, events_through_turn, fork_transcript, same_through_turn
+from agents.sessions.replay import first_difference, normalised
+from agents.sessions.run import run_session
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import ParentRef, load_transcript
+from tests.helpers import ROOT
 
 
 def russia_with_other_priorities(folder):
@@ -32,7 +33,7 @@ def delegate_messages(transcript, after: int = 0):
 
 
 async def test_a_fork_at_turn_10_keeps_the_first_10_turns_and_records_its_parent(tmp_path):
-    parent = await run_session(RunOptions(model="scripted", seed=3, out=tmp_path / "parent"))
+    parent = await run_session(RunSettings(model="scripted", seed=3, out=tmp_path / "parent"))
     persona = russia_with_other_priorities(tmp_path)
     with ModelPool() as pool:
         options = ForkOptions(at=10, persona_for={"russia": persona}, out=tmp_path / "fork")
@@ -51,7 +52,7 @@ async def test_a_fork_at_turn_10_keeps_the_first_10_turns_and_records_its_parent
 
 
 async def test_a_fork_that_changes_nothing_plays_the_parent_again(tmp_path):
-    parent = await run_session(RunOptions(model="scripted", seed=5))
+    parent = await run_session(RunSettings(model="scripted", seed=5))
     with ModelPool() as pool:
         fork = await fork_transcript(parent, ForkOptions(at=7), pool)
     assert fork.parent.turn == 7
@@ -59,7 +60,7 @@ async def test_a_fork_that_changes_nothing_plays_the_parent_again(tmp_path):
 
 
 async def test_the_shared_prefix_ends_with_the_turn_and_compares_strictly(tmp_path):
-    parent = await run_session(RunOptions(model="scripted", seed=3, max_turns=12))
+    parent = await run_session(RunSettings(model="scripted", seed=3, max_turns=12))
     prefix = events_through_turn(parent.events, 4)
     assert prefix[-1].turn == 4 and prefix[-1].type in ("message", "draft_updated", "floor_requested")
     assert parent.events[len(prefix)].speaker == CHAIR or parent.events[len(prefix)].type == "floor_given"
@@ -81,7 +82,8 @@ def test_parley_fork_writes_a_transcript_with_its_parent(tmp_path):
     assert "at turn 10" in result.output and "differ" not in result.output
     fork = json.loads(next((tmp_path / "forks").glob("*.json")).read_text())
     assert fork["parent"] == {"session_id": path.stem, "turn": 10}
-    assert str(persona) in fork["settings"]["persona_for"]
+    assert fork["settings"]["persona_for"] == {"russia": str(persona)}  # typed settings, not "seat=path" text
+    assert fork["settings"]["model_for"] == {"dprk": "scripted"}
 
 
 def test_parley_fork_refuses_a_turn_the_session_never_reached(tmp_path):

@@ -11,14 +11,15 @@ from __future__ import annotations
 
 import pytest
 
+from agents.core.events import CHAIR
 from agents.delegates.model import ModelDelegate
 from agents.engine.chair import choose_speaker
 from agents.engine.programme import build_programme
-from agents.events import CHAIR
 from agents.llm.factory import ModelPool, ModelSettings
-from agents.replay import first_difference, normalised, replay_transcript
-from agents.runner import RunOptions, prepare, run_prepared
-from agents.transcript import load_transcript
+from agents.sessions.replay import first_difference, normalised, replay_transcript
+from agents.sessions.run import prepare, run_prepared
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import load_transcript
 from tests.fault_server import FaultServer
 
 SETTINGS = ModelSettings(timeout_seconds=1.0, max_retries=2)
@@ -36,10 +37,10 @@ def delegate_for(server: FaultServer) -> ModelDelegate:
 
 
 def opening_context(catalog):
+    from agents.core.draft import Draft
+    from agents.core.memory import Memory
     from agents.delegates.base import TurnContext
-    from agents.draft import Draft
     from agents.engine.programme import build_programme
-    from agents.memory import Memory
 
     cast = catalog.cast("six-party-2003")
     segment = build_programme(cast.scenario)[0]
@@ -82,7 +83,7 @@ async def test_broken_json_twice_becomes_a_statement(server, catalog):
 
 async def test_persistent_failure_yields_the_turn_and_the_session_completes(server, tmp_path):
     server.faults.extend(["500"] * 3)  # first call and both retries fail
-    options = RunOptions(scenario="bilateral", model="openai:fault", max_turns=3, out=tmp_path)
+    options = RunSettings(scenario="bilateral", model="openai:fault", max_turns=3, out=tmp_path)
     with ModelPool(SETTINGS, environ={"OPENAI_BASE_URL": server.base_url}) as pool:
         prepared = prepare(options, pool)
         transcript = await run_prepared(prepared)
@@ -98,7 +99,7 @@ async def test_persistent_failure_yields_the_turn_and_the_session_completes(serv
 
 
 async def run_bilateral(server: FaultServer, settings: ModelSettings, folder):
-    options = RunOptions(scenario="bilateral", model="openai:fault", max_turns=3, out=folder)
+    options = RunSettings(scenario="bilateral", model="openai:fault", max_turns=3, out=folder)
     with ModelPool(settings, environ={"OPENAI_BASE_URL": server.base_url}) as pool:
         transcript = await run_prepared(prepare(options, pool))
     return load_transcript(folder / f"{transcript.session_id}.json")

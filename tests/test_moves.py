@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from agents.core.events import CHAIR
+from agents.core.moves import Move
 from agents.delegates.model import ModelDelegate
-from agents.events import CHAIR
-from agents.moves import Move
 from agents.testing import FunctionChatModel, scripted_session
 
 
@@ -19,10 +19,10 @@ def replies(*answers):
 
 
 async def take_turn(model, catalog):
+    from agents.core.draft import Draft
+    from agents.core.memory import Memory
     from agents.delegates.base import TurnContext
-    from agents.draft import Draft
     from agents.engine.programme import build_programme
-    from agents.memory import Memory
 
     cast = catalog.cast("six-party-2003")
     segment = build_programme(cast.scenario)[0]

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import zipfile
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def test_wheel_carries_the_data_folders_and_finds_them(tmp_path):
@@ -28,7 +28,7 @@ def test_wheel_carries_the_data_folders_and_finds_them(tmp_path):
     unpacked = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(unpacked)
     probe = (
-        "from agents.paths import data_root; from agents.catalog import Catalog; "
+        "from agents.core.paths import data_root; from agents.core.catalog import Catalog; "
         "print(data_root()); print(len(Catalog().personas))"
     )
     result = subprocess.run(

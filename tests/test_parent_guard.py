@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 SERVE = ["http.server", "0", "--bind", "127.0.0.1"]  # any module that would run forever
 PARENT = textwrap.dedent(

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from agents.personas import Persona
-from tests.conftest import ROOT
+from agents.core.personas import Persona
+from tests.helpers import ROOT
 from tests.script import parley
 
 DELEGATIONS = ["usa", "dprk", "rok", "prc", "japan", "russia"]

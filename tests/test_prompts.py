@@ -5,14 +5,14 @@ from __future__ import annotations
 import jinja2
 import pytest
 
+from agents.core.draft import Draft
+from agents.core.memory import RECENT_TURNS, Memory, TurnRecord
+from agents.core.outcome import Outcome
+from agents.core.prompts import render, render_static, template_names
 from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.model import turn_messages, vote_messages
-from agents.draft import Draft
 from agents.engine.programme import build_programme
-from agents.events import Outcome
-from agents.memory import RECENT_TURNS, Memory, TurnRecord
-from agents.prompts import render, render_static, template_names
-from agents.review.model import ClauseResult, VoteCell
+from agents.review.schema import ClauseResult, VoteCell
 from agents.review.scores import JudgeEvidence
 from agents.testing import FunctionChatModel, scripted_session
 

@@ -7,16 +7,18 @@ from collections import Counter
 
 from langchain_core.messages import HumanMessage
 
-from agents.events import CHAIR
+from agents.core.current_turn import during_turn
+from agents.core.events import CHAIR
 from agents.llm.factory import ModelPool, ModelSettings
-from agents.llm.recording import Recorder, RecordingChatModel, calling_turn
-from agents.runner import RunOptions, prepare, run_prepared
+from agents.llm.recording import Recorder, RecordingChatModel
+from agents.sessions.run import prepare, run_prepared
+from agents.sessions.settings import RunSettings
 from agents.testing import FunctionChatModel
 
 
 async def run_scripted(tmp_path, **options):
     with ModelPool() as pool:
-        return await run_prepared(prepare(RunOptions(model="scripted", out=tmp_path, **options), pool))
+        return await run_prepared(prepare(RunSettings(model="scripted", out=tmp_path, **options), pool))
 
 
 async def test_every_move_and_ballot_is_recorded_with_its_seat_turn_request_and_usage(tmp_path):
@@ -40,7 +42,7 @@ async def test_a_call_that_raises_is_recorded_with_its_error():
 
     recorder = Recorder()
     model = RecordingChatModel(inner=FunctionChatModel(reply=broken), seat="dprk", recorder=recorder)
-    with calling_turn(3):
+    with during_turn(3):
         try:
             await model.bind_tools([{"name": "Move"}]).ainvoke([HumanMessage(content="Your move.")])
         except ConnectionError:
@@ -53,7 +55,7 @@ async def test_a_call_that_raises_is_recorded_with_its_error():
 async def test_calls_without_a_turn_belong_to_the_latest_turn_and_plain_calls_are_recorded_too():
     recorder = Recorder()
     model = RecordingChatModel(inner=FunctionChatModel(reply=lambda m, t: "ok"), seat="chair", recorder=recorder)
-    with calling_turn(5):
+    with during_turn(5):
         await model.ainvoke("first")
     await model.ainvoke("second")  # the chair's kind of call: no turn of its own
     assert [(c.turn, c.kind) for c in recorder.calls] == [(5, "text"), (5, "text")]

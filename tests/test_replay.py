@@ -9,10 +9,11 @@ from typer.testing import CliRunner
 
 from agents.cli import app
 from agents.llm.factory import ModelHandle, ModelPool
-from agents.replay import first_difference, normalised, replay_transcript
-from agents.runner import RunOptions, prepare, run_prepared, run_session
+from agents.sessions.replay import first_difference, normalised, replay_transcript
+from agents.sessions.run import prepare, run_prepared, run_session
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import Transcript, load_transcript
 from agents.testing import FunctionChatModel
-from agents.transcript import Transcript, load_transcript
 
 SEATS = ("usa", "dprk", "rok", "prc", "japan", "russia")
 
@@ -22,7 +23,7 @@ def normalised_file(path) -> str:
 
 
 async def test_a_scripted_session_replays_byte_for_byte(tmp_path):
-    original = await run_session(RunOptions(model="scripted", seed=3, out=tmp_path / "original"))
+    original = await run_session(RunSettings(model="scripted", seed=3, out=tmp_path / "original"))
     replayed, divergences = await replay_transcript(
         load_transcript(tmp_path / "original" / f"{original.session_id}.json"), tmp_path / "replay"
     )
@@ -66,7 +67,7 @@ def troublesome_models() -> dict[str, ModelHandle]:
 
 async def test_repairs_fallbacks_failures_and_floor_choices_replay_the_same(tmp_path):
     with ModelPool() as pool:
-        options = RunOptions(model="scripted", seed=1, max_turns=24, out=tmp_path / "original")
+        options = RunSettings(model="scripted", seed=1, max_turns=24, out=tmp_path / "original")
         original = await run_prepared(prepare(options, pool, models=troublesome_models()))
     kinds = {call.kind for call in original.recording}
     errors = [e.text for e in original.events if e.type == "error"]
@@ -79,7 +80,7 @@ async def test_repairs_fallbacks_failures_and_floor_choices_replay_the_same(tmp_
 
 
 async def test_a_tampered_recording_replays_into_a_different_transcript(tmp_path):
-    original = await run_session(RunOptions(model="scripted", seed=3, max_turns=6))
+    original = await run_session(RunSettings(model="scripted", seed=3, max_turns=6))
     data = json.loads(original.model_dump_json())
     call = next(c for c in data["recording"] if c["kind"] == "Move" and c["turn"] == 4)
     call["arguments"] = json.dumps({"kind": "statement", "text": "Something nobody said."})
@@ -89,7 +90,7 @@ async def test_a_tampered_recording_replays_into_a_different_transcript(tmp_path
 
 
 async def test_volatile_fields_are_all_that_normalising_hides(tmp_path):
-    original = await run_session(RunOptions(model="scripted", seed=3, max_turns=4))
+    original = await run_session(RunSettings(model="scripted", seed=3, max_turns=4))
     changed = original.model_copy(update={"session_id": "x", "started": "then", "finished": "later"}, deep=True)
     for event in changed.events:
         event.time = "never"

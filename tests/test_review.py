@@ -18,9 +18,10 @@ from agents.review.evolution import word_diff
 from agents.review.metrics import gini
 from agents.review.report_html import comparison_html, review_html
 from agents.review.terminal import print_comparison, print_review
-from agents.runner import RunOptions, run_session
+from agents.sessions.run import run_session
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import load_transcript
 from agents.testing import FunctionChatModel, ScriptedChatModel
-from agents.transcript import load_transcript
 
 # Seeds picked so that between them the sessions have objections, dropped proposals and a consensus.
 SEEDS = {"six-party-2003": 1, "four-party": 2, "vladivostok": 3, "bilateral": 0}
@@ -34,7 +35,7 @@ def transcripts(tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("review")
     paths = {}
     for scenario, seed in SEEDS.items():
-        transcript = asyncio.run(run_session(RunOptions(scenario=scenario, model="scripted", seed=seed, out=out)))
+        transcript = asyncio.run(run_session(RunSettings(scenario=scenario, model="scripted", seed=seed, out=out)))
         paths[scenario] = out / f"{transcript.session_id}.json"
     return paths
 

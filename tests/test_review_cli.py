@@ -10,10 +10,11 @@ import pytest
 from typer.testing import CliRunner
 
 from agents.cli import app
-from agents.events import Usage
-from agents.loading import ConfigError
+from agents.core.loading import ConfigError
+from agents.core.usage import Usage
 from agents.review.prices import PriceTable, load_prices
-from agents.runner import RunOptions, run_session
+from agents.sessions.run import run_session
+from agents.sessions.settings import RunSettings
 
 runner = CliRunner()
 
@@ -24,7 +25,7 @@ def sessions(tmp_path_factory) -> list[Path]:
     out = tmp_path_factory.mktemp("review-cli")
     paths = []
     for seed in (0, 1):
-        transcript = asyncio.run(run_session(RunOptions(model="scripted", seed=seed, out=out)))
+        transcript = asyncio.run(run_session(RunSettings(model="scripted", seed=seed, out=out)))
         paths.append(out / f"{transcript.session_id}.json")
     return paths
 

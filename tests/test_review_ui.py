@@ -9,11 +9,12 @@ from types import SimpleNamespace
 
 import pytest
 
+from agents.core.loading import ConfigError
 from agents.llm.factory import ModelPool
-from agents.loading import ConfigError
 from agents.review.build import review_transcript
-from agents.runner import RunOptions, run_session
-from agents.transcript import load_transcript
+from agents.sessions.run import run_session
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import load_transcript
 from agents.ui import page as page_module
 from agents.ui import review as review_module
 from agents.ui.page import Page
@@ -24,7 +25,7 @@ from agents.ui.review import REVIEW_ACTION, review_payload, review_view, transcr
 @pytest.fixture(scope="module")
 def session(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("review-ui")
-    transcript = asyncio.run(run_session(RunOptions(scenario="bilateral", model="scripted", seed=1, out=out)))
+    transcript = asyncio.run(run_session(RunSettings(scenario="bilateral", model="scripted", seed=1, out=out)))
     return out / f"{transcript.session_id}.json"
 
 
@@ -122,7 +123,7 @@ async def test_show_review_says_why_when_the_transcript_is_gone(tmp_path, monkey
 async def test_the_transcript_offered_for_download_is_the_seats_own_view(tmp_path, monkeypatch, catalog):
     posted: list = []
     monkeypatch.setattr(page_module, "cl", fake_chainlit(posted))
-    written = await run_session(RunOptions(scenario="six-party-2003", model="scripted", seed=1, out=tmp_path))
+    written = await run_session(RunSettings(scenario="six-party-2003", model="scripted", seed=1, out=tmp_path))
     path = tmp_path / f"{written.session_id}.json"
     transcript = load_transcript(path)
     secret = next(e.text for e in transcript.events if e.type == "message" and e.audience == ["usa", "dprk"])

@@ -7,10 +7,11 @@ from collections import Counter
 
 import pytest
 
-from agents.events import CHAIR
-from agents.runner import RunOptions, run_session
+from agents.core.events import CHAIR
+from agents.sessions.run import run_session
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import load_transcript
 from agents.testing import scripted_session
-from agents.transcript import load_transcript
 
 PHASES = ["opening", "side_meeting", "discussion", "drafting", "amendments", "consensus", "closing"]
 
@@ -108,7 +109,7 @@ async def test_tokens_stream_before_each_message_and_spell_its_text():
 
 
 async def test_run_session_writes_a_transcript_that_validates(tmp_path):
-    transcript = await run_session(RunOptions(model="scripted", seed=3, out=tmp_path))
+    transcript = await run_session(RunSettings(model="scripted", seed=3, out=tmp_path))
     path = tmp_path / f"{transcript.session_id}.json"
     loaded = load_transcript(path)
     assert loaded.status == "complete" and loaded.outcome is not None

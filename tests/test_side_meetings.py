@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import re
 
-from agents.catalog import Catalog
+from agents.core.catalog import Catalog
+from agents.core.events import EVENT_ADAPTER
 from agents.delegates.model import ModelDelegate
 from agents.engine import Session, SessionConfig
-from agents.events import EVENT_ADAPTER
 from agents.review.build import compute_review, session_personas
-from agents.runner import RunOptions, run_session
+from agents.sessions.run import run_session
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import load_transcript
 from agents.testing import FunctionChatModel
-from agents.transcript import load_transcript
 
 NONCE = re.compile(r"NONCE\d+")
 # Each seat's wish for a side meeting whenever the turn prompt offers one.
@@ -112,7 +113,7 @@ async def test_private_meeting_events_carry_their_audience_even_tokens():
 
 
 async def test_transcript_marks_visibility_and_a_seat_sees_only_its_meetings(tmp_path):
-    written = await run_session(RunOptions(model="scripted", seed=1, out=tmp_path))
+    written = await run_session(RunSettings(model="scripted", seed=1, out=tmp_path))
     path = tmp_path / f"{written.session_id}.json"
     transcript = load_transcript(path)
     raw = path.read_text(encoding="utf-8")

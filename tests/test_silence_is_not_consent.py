@@ -26,8 +26,9 @@ from agents.batch.aggregate import load_sessions, summarise
 from agents.batch.manifest import load_manifest
 from agents.batch.report import summary_html, summary_lines
 from agents.llm.factory import ModelPool
-from tests.conftest import ROOT
+from agents.sessions.settings import RunSettings
 from tests.fault_server import FaultServer
+from tests.helpers import ROOT
 
 PARLEY = Path(sys.executable).parent / "parley"
 SIX = ["usa", "dprk", "prc", "rok", "japan", "russia"]
@@ -114,7 +115,10 @@ async def test_a_batch_leaves_sessions_with_failed_ballots_out_of_the_consensus_
     """A healthy batch, and a batch (run by the installed script) with one seat's model server dead."""
     healthy, broken = tmp_path / "healthy", tmp_path / "broken"
     with ModelPool() as pool:
-        first = await run_batch(BatchOptions("bilateral", 3, healthy, max_turns=2), pool)
+        first = await run_batch(
+            BatchOptions(settings=RunSettings(scenario="bilateral", model="scripted", max_turns=2), n=3, out=healthy),
+            pool,
+        )
     args = ["batch", "--scenario", "bilateral", "-n", "2", "--model", "scripted", "--model-for", "dprk=openai:x"]
     result = parley(*args, "--max-turns", "2", "--out", str(broken), base_url=dead_server.base_url)
     assert result.returncode == 0, result.stderr

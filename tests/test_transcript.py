@@ -5,17 +5,20 @@ from __future__ import annotations
 import errno
 import json
 import os
+from pathlib import Path
 
 import pytest
 
+from agents.core.output import write_atomically
 from agents.llm.factory import ModelPool
-from agents.runner import RunOptions, prepare, run_prepared
-from agents.transcript import load_transcript, write_atomically
+from agents.sessions.run import prepare, run_prepared, run_session
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import load_transcript
 
 
 async def test_an_interrupted_session_keeps_every_event_so_far(tmp_path):
     with ModelPool() as pool:
-        prepared = prepare(RunOptions(model="scripted", out=tmp_path), pool)
+        prepared = prepare(RunSettings(model="scripted", out=tmp_path), pool)
     seen = []
 
     def stop_at_the_consensus_call(event):
@@ -33,10 +36,10 @@ async def test_an_interrupted_session_keeps_every_event_so_far(tmp_path):
 
 
 def test_journal_lines_are_flushed_as_events_arrive(tmp_path):
-    from agents.events import Message
+    from agents.core.events import Message
 
     with ModelPool() as pool:
-        prepared = prepare(RunOptions(model="scripted", out=tmp_path), pool)
+        prepared = prepare(RunSettings(model="scripted", out=tmp_path), pool)
     prepared.writer.add(Message(phase="opening", speaker="usa", text="We open."))
     lines = prepared.writer.journal_path.read_text().splitlines()
     assert json.loads(lines[-1])["text"] == "We open."
@@ -57,15 +60,15 @@ def test_atomic_write_leaves_the_old_file_when_writing_fails(tmp_path):
 
 
 def numbered_lines(count: int, task: str = "delegate_turn:1") -> list[str]:
-    from agents.events import Message
-    from agents.journal import journal_line
+    from agents.core.events import Message
+    from agents.sessions.journal import journal_line
 
     return [journal_line(Message(phase="opening", text=f"m{n}"), task, n) for n in range(1, count + 1)]
 
 
 def test_a_journal_line_cut_in_the_middle_is_named_by_file_and_line(tmp_path):
-    from agents.journal import read_journal
-    from agents.loading import ConfigError
+    from agents.core.loading import ConfigError
+    from agents.sessions.journal import read_journal
 
     path = tmp_path / "x.events.jsonl"
     first, second, third = numbered_lines(3)
@@ -79,7 +82,7 @@ def test_a_journal_line_cut_in_the_middle_is_named_by_file_and_line(tmp_path):
 
 @pytest.mark.parametrize(("cut", "task"), [(40, "delegate_turn:1"), (25, None)])
 def test_a_torn_last_line_is_reported_with_its_task_if_it_got_that_far(tmp_path, cut, task):
-    from agents.journal import TornLine, read_journal
+    from agents.sessions.journal import TornLine, read_journal
 
     path = tmp_path / "x.events.jsonl"
     first, second = numbered_lines(2)
@@ -110,7 +113,7 @@ def full_disk_after(monkeypatch: pytest.MonkeyPatch, lines: int) -> None:
 
 
 async def resumed_events(session_id: str, folder) -> list[str]:
-    from agents.resume import resume_session
+    from agents.sessions.resume import resume_session
     from tests.test_crash_resume import comparable
 
     with ModelPool() as pool:
@@ -120,18 +123,18 @@ async def resumed_events(session_id: str, folder) -> list[str]:
 
 
 async def uninterrupted_events(seed: int) -> list[str]:
-    from agents.runner import run_session
+    from agents.sessions.run import run_session
     from tests.test_crash_resume import comparable
 
-    return comparable((await run_session(RunOptions(model="scripted", seed=seed))).events)
+    return comparable((await run_session(RunSettings(model="scripted", seed=seed))).events)
 
 
 async def test_a_full_disk_while_journalling_keeps_whole_lines_and_the_session_resumes(tmp_path, monkeypatch):
-    from agents.journal import read_journal
-    from agents.transcript import SaveError
+    from agents.sessions.journal import read_journal
+    from agents.sessions.writer import SaveError
 
     with ModelPool() as pool:
-        prepared = prepare(RunOptions(model="scripted", seed=5, out=tmp_path), pool)
+        prepared = prepare(RunSettings(model="scripted", seed=5, out=tmp_path), pool)
         full_disk_after(monkeypatch, 50)
         with pytest.raises(SaveError) as raised:
             await run_prepared(prepared)
@@ -148,13 +151,13 @@ async def test_a_full_disk_while_journalling_keeps_whole_lines_and_the_session_r
 
 
 async def test_a_full_disk_at_the_final_write_keeps_the_whole_journal_and_the_session_resumes(tmp_path, monkeypatch):
-    from agents.transcript import SaveError
+    from agents.sessions.writer import SaveError
 
     def full(fd: int) -> None:
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
     with ModelPool() as pool:
-        prepared = prepare(RunOptions(model="scripted", seed=5, out=tmp_path), pool)
+        prepared = prepare(RunSettings(model="scripted", seed=5, out=tmp_path), pool)
         monkeypatch.setattr(os, "fsync", full)  # every atomic write fsyncs before its rename
         with pytest.raises(SaveError, match="the disk is full. The journal so far is kept") as raised:
             await run_prepared(prepared)
@@ -176,3 +179,27 @@ def test_the_cli_reports_a_full_disk_as_exit_2_without_a_traceback(tmp_path, mon
     assert "error: cannot write" in stderr and "the disk is full" in stderr and "Traceback" not in stderr
     session_id = next(tmp_path.glob("*.events.jsonl")).name.removesuffix(".events.jsonl")
     assert f"`parley resume {session_id} --out {tmp_path}` continues the session" in stderr
+
+
+async def test_a_version_1_transcript_still_loads_with_its_flat_settings(tmp_path):
+    transcript = await run_session(RunSettings(model="scripted", seed=2, max_turns=2, out=tmp_path))
+    path = tmp_path / f"{transcript.session_id}.json"
+    data = json.loads(path.read_text())
+    data["schema_version"] = 1
+    data["settings"] = {
+        "model": "scripted",
+        "seed": 2,
+        "max_turns": 2,
+        "floor_policy": "requests-first",
+        "scenario": "six-party-2003",
+        "model_for": "dprk=scripted,chair=scripted",
+        "persona_for": "russia=/somewhere/russia.yaml",
+    }
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data))
+    loaded = load_transcript(old)
+    assert loaded.schema_version == 2
+    assert [e.model_dump() for e in loaded.events] == [e.model_dump() for e in transcript.events]
+    assert loaded.settings.model_for == {"dprk": "scripted", "chair": "scripted"}
+    assert loaded.settings.persona_for == {"russia": Path("/somewhere/russia.yaml")}
+    assert loaded.settings.seed == 2 and loaded.settings.max_turns == 2

@@ -17,7 +17,7 @@ import urllib.request
 import pytest
 
 from agents.llm.local_server import free_port
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"

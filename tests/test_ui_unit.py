@@ -8,12 +8,12 @@ import sqlite3
 
 import pytest
 
+from agents.core.draft import Draft
+from agents.core.memory import Memory
+from agents.core.moves import Ballot, ClauseVote, Move, normalise_ballot
 from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.human import HumanDelegate, InputRejected, clean_text
-from agents.draft import Draft
 from agents.engine.programme import build_programme
-from agents.memory import Memory
-from agents.moves import Ballot, ClauseVote, Move, normalise_ballot
 from agents.testing import FunctionChatModel, scripted_session
 from agents.ui.avatars import FLAGS, avatar_file_name, png_bytes, write_avatars
 from agents.ui.login_limit import LoginLimiter, TooManyAttempts
@@ -21,7 +21,7 @@ from agents.ui.persistence import data_layer, ensure_schema
 from agents.ui.presenter import Presenter, brief_markdown
 from agents.ui.settings import UiSettings, parse_users
 from agents.ui.web import allowed_origins
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 async def present_session(seat: str | None):
@@ -253,7 +253,7 @@ async def test_a_floor_request_between_turns_reaches_the_chair():
 
 
 async def test_the_advisor_suggests_moves_the_phase_allows(catalog):
-    from agents.advisor import advise
+    from agents.delegates.advisor import advise
     from agents.testing import ScriptedChatModel
 
     turn, _ = contexts(catalog)

@@ -22,9 +22,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from agents.batch.manifest import BatchManifest, finished
-from agents.events import CHAIR
-from agents.output import session_file
-from agents.transcript import Transcript, load_transcript, write_atomically
+from agents.core.events import CHAIR
+from agents.core.output import session_file, write_atomically
+from agents.sessions.transcript import Transcript, load_transcript
 
 CSV_FILE = "aggregate.csv"
 Z_95 = 1.959963984540054

@@ -9,14 +9,15 @@ starts; a session counts as finished when its transcript (``DIR/<session_id>.jso
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from agents.ids import SafeId
-from agents.loading import TRANSCRIPT_FILE, ConfigError, describe_validation_error, parse_document
-from agents.output import session_file
-from agents.transcript import load_transcript, write_atomically
+from agents.core.ids import SafeId
+from agents.core.loading import TRANSCRIPT_FILE, ConfigError, describe_validation_error, parse_document
+from agents.core.output import session_file, write_atomically
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import load_transcript
 
 MANIFEST_FILE = "batch.json"
 EntryStatus = Literal["pending", "running", "complete", "interrupted", "failed"]
@@ -27,16 +28,28 @@ class BatchMismatch(ValueError):
 
 
 class BatchConfig(BaseModel):
-    """What makes two runs the same batch (the number of sessions may grow)."""
+    """What makes two runs the same batch (the number of sessions may grow).
+
+    ``settings.seed`` is the first session's seed (0 when unset); session ``i`` has seed + i.
+    """
 
     model_config = ConfigDict(extra="forbid")
 
-    scenario: str
-    model: str
-    model_for: dict[str, str] = Field(default_factory=dict)
-    seed_base: int = 0
-    max_turns: int | None = None
-    floor_policy: str = "requests-first"
+    settings: RunSettings
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_version_1(cls, data: Any) -> Any:
+        """Version 1 manifests kept the settings flat, with ``seed_base`` for the first seed."""
+        if isinstance(data, dict) and "settings" not in data:
+            flat = dict(data)
+            flat["seed"] = flat.pop("seed_base", 0)
+            return {"settings": flat}
+        return data
+
+    @property
+    def seed_base(self) -> int:
+        return self.settings.seed or 0
 
 
 class BatchEntry(BaseModel):

@@ -6,7 +6,7 @@ from html import escape
 from pathlib import Path
 
 from agents.batch.aggregate import BatchSummary, SessionRow
-from agents.transcript import write_atomically
+from agents.core.output import write_atomically
 
 HTML_FILE = "summary.html"
 

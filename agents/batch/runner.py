@@ -18,47 +18,37 @@ from pathlib import Path
 from typing import Protocol
 
 from agents.batch.manifest import BatchConfig, BatchEntry, BatchManifest, finished, open_manifest
-from agents.catalog import Cast, Catalog
+from agents.core.catalog import Cast, Catalog
+from agents.core.events import Event
+from agents.core.output import prepare_out_folder, session_file
 from agents.engine.session import new_session_id
-from agents.events import Event
-from agents.llm.factory import ModelHandle, ModelPool
-from agents.output import prepare_out_folder, session_file
-from agents.runner import RunOptions, prepare, run_prepared, seat_specs
+from agents.llm.factory import ModelHandle, ModelPool, check_spec, default_spec
+from agents.sessions.run import prepare, run_prepared, seat_specs
+from agents.sessions.settings import RunSettings
 
 ModelFactory = Callable[[int], dict[str, ModelHandle]]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class BatchOptions:
-    """A batch: ``n`` sessions of ``scenario`` written to ``out``."""
+    """A batch: ``n`` sessions under ``settings``, written to ``out``, ``concurrency`` at a time.
 
-    scenario: str
+    ``settings.seed`` is the first session's seed (0 when unset); session ``i`` runs with seed + i.
+    """
+
+    settings: RunSettings
     n: int
     out: Path
-    model: str = "scripted"
-    model_for: dict[str, str] = field(default_factory=dict)
     concurrency: int = 4
-    seed_base: int = 0
-    max_turns: int | None = None
-    floor_policy: str = "requests-first"
 
     def config(self) -> BatchConfig:
-        return BatchConfig(
-            scenario=self.scenario,
-            model=self.model,
-            model_for=self.model_for,
-            seed_base=self.seed_base,
-            max_turns=self.max_turns,
-            floor_policy=self.floor_policy,
-        )
+        """What the manifest records: the settings, without where they are written."""
+        return BatchConfig(settings=self.settings.model_copy(update={"seed": self.settings.seed or 0}).where(None))
 
-    def run_options(self, seed: int) -> RunOptions:
+    def run_options(self, seed: int) -> RunSettings:
         # No SQLite checkpoints: nothing here needs them (a batch resumes by re-running
         # unfinished sessions, and forks start from the recording), and they cost ~2 ms a turn.
-        return RunOptions(
-            self.scenario, self.model, dict(self.model_for), seed, self.max_turns, self.out, self.floor_policy,
-            checkpoints=False,
-        )  # fmt: skip
+        return self.settings.model_copy(update={"seed": seed}).where(self.out, checkpoints=False)
 
 
 class BatchProgress(Protocol):
@@ -120,8 +110,10 @@ async def run_batch(
 
 def check_inputs(options: BatchOptions, pool: ModelPool, catalog: Catalog) -> Cast:
     """Refuse a bad scenario, seat or model spec before any session starts; the scenario's cast."""
-    cast = catalog.cast(options.scenario)
-    for spec in set(seat_specs(cast, options.model, options.model_for).values()):
+    settings = options.settings
+    cast = catalog.cast(settings.scenario)
+    default = check_spec(settings.model) if settings.model else default_spec()[0]
+    for spec in set(seat_specs(cast, default, settings.model_for).values()):
         pool.get(spec)  # raises ModelSpecError for a missing key; starts the local server once
     return cast
 
@@ -152,7 +144,7 @@ async def _run_one(
         session_models = models(index) if models else None
         # The manifest names the session before any of its files exist, so a kill at any
         # point leaves nothing behind that the next run does not know to discard.
-        session_id = new_session_id(catalog.cast(options.scenario).scenario.id)
+        session_id = new_session_id(catalog.cast(options.settings.scenario).scenario.id)
         entry.session_id, entry.status, entry.error = session_id, "running", None
         manifest.save(options.out)
         prepared = prepare(

@@ -22,11 +22,12 @@ from agents.batch.aggregate import CSV_FILE, load_sessions, summarise, write_csv
 from agents.batch.manifest import BatchEntry, BatchMismatch
 from agents.batch.report import VOTE_HEADINGS, summary_lines, vote_rows, write_html
 from agents.batch.runner import BatchOptions, BatchResult, run_batch
-from agents.cli.commands import USER_ERRORS, app, console, errors, fail
-from agents.events import CHAIR, Event
+from agents.cli.common import USER_ERRORS, console, errors, fail
+from agents.core.events import CHAIR, Event
+from agents.core.output import prepare_out_folder
 from agents.llm.factory import ModelPool, ModelSettings, check_spec, default_spec
-from agents.output import prepare_out_folder
-from agents.runner import parse_model_for
+from agents.sessions.run import parse_model_for
+from agents.sessions.settings import RunSettings
 
 
 class RichBatchProgress:
@@ -69,7 +70,6 @@ def progress_bar() -> Progress:
     )
 
 
-@app.command()
 def batch(
     out: Annotated[Path, typer.Option(help="folder for the transcripts, batch.json, aggregate.csv, summary.html")],
     scenario: Annotated[str, typer.Option(help="scenario id or file")] = "six-party-2003",
@@ -94,10 +94,14 @@ def batch(
         if model is None:
             model, why = default_spec()
             console.print(f"Model: [bold]{model}[/] ({why}).")
-        options = BatchOptions(
-            scenario, sessions, out, check_spec(model), parse_model_for(model_for or []), concurrency, seed_base,
-            max_turns,
-        )  # fmt: skip
+        run_settings = RunSettings(
+            scenario=scenario,
+            model=check_spec(model),
+            model_for=parse_model_for(model_for or []),
+            seed=seed_base,
+            max_turns=max_turns,
+        )
+        options = BatchOptions(settings=run_settings, n=sessions, out=out, concurrency=concurrency)
         settings = ModelSettings(requests_per_second=requests_per_second, max_concurrent_calls=max_concurrent_calls)
         result = asyncio.run(_run(options, settings))
     except (*USER_ERRORS, BatchMismatch) as error:
@@ -122,7 +126,7 @@ def report(options: BatchOptions, result: BatchResult) -> None:
     summary = summarise(sessions)
     rows = [row for row, _ in sessions]
     write_csv(rows, options.out / CSV_FILE)
-    html = write_html(options.out, f"Parley batch: {options.scenario}", summary, rows)
+    html = write_html(options.out, f"Parley batch: {options.settings.scenario}", summary, rows)
     if result.skipped:
         console.print(f"Skipped {len(result.skipped)} finished session(s); ran {len(result.ran)}.")
     for line in summary_lines(summary):

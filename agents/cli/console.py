@@ -7,10 +7,11 @@ from rich.rule import Rule
 from rich.table import Table
 from rich.text import Text
 
-from agents.catalog import Cast
-from agents.draft import Draft
-from agents.events import CHAIR, Event, Outcome
-from agents.verdict import STATUS_STYLES, VOTE_LEGEND, VOTE_MARKS, counts, verdict
+from agents.core.catalog import Cast
+from agents.core.draft import Draft
+from agents.core.events import CHAIR, Event
+from agents.core.outcome import Outcome
+from agents.core.verdict import STATUS_STYLES, VOTE_LEGEND, VOTE_MARKS, counts, verdict
 
 
 class EventPrinter:

@@ -1,4 +1,6 @@
-"""``parley replay`` and ``parley fork``: re-run a recorded session, or branch it at a turn."""
+"""``parley replay``: re-run a recorded session with no model and check that nothing changed.
+
+Also the argument types and the event printer that ``parley fork`` shares."""
 
 from __future__ import annotations
 
@@ -8,14 +10,13 @@ from typing import Annotated
 
 import typer
 
-from agents.cli.commands import USER_ERRORS, app, console, errors, fail, verdict
+from agents.cli.common import USER_ERRORS, console, errors, fail
 from agents.cli.console import EventPrinter
-from agents.fork import ForkOptions, fork_transcript, same_through_turn
-from agents.llm.factory import ModelPool
-from agents.output import prepare_out_folder
-from agents.replay import ReplayError, first_difference, normalised, replay_transcript
-from agents.runner import parse_model_for, split_pairs
-from agents.transcript import Transcript, load_transcript
+from agents.core.catalog import Catalog
+from agents.core.output import prepare_out_folder
+from agents.sessions.replay import ReplayError, first_difference, normalised, replay_transcript
+from agents.sessions.run import split_pairs
+from agents.sessions.transcript import Transcript, load_transcript
 
 TranscriptPath = Annotated[Path, typer.Argument(help="a transcript JSON file written by parley")]
 OutOption = Annotated[Path, typer.Option(help="folder for the new transcript")]
@@ -26,15 +27,13 @@ def parse_persona_for(pairs: list[str]) -> dict[str, Path]:
     return {seat: Path(path).resolve() for seat, path in split_pairs(pairs, "--persona-for", "FILE").items()}
 
 
-def _printer(transcript: Transcript, quiet: bool):
+def event_printer(transcript: Transcript, quiet: bool) -> EventPrinter | None:
+    """A printer for the session's events, or None with ``quiet``."""
     if quiet:
         return None
-    from agents.catalog import Catalog
-
-    return EventPrinter(Catalog().cast(transcript.settings.get("scenario") or transcript.scenario.id), console)
+    return EventPrinter(Catalog().cast(transcript.settings.scenario), console)
 
 
-@app.command()
 def replay(
     transcript: TranscriptPath,
     out: OutOption = Path("transcripts"),
@@ -44,7 +43,7 @@ def replay(
     try:
         prepare_out_folder(out)
         original = load_transcript(transcript)
-        replayed, divergences = asyncio.run(replay_transcript(original, out, _printer(original, quiet)))
+        replayed, divergences = asyncio.run(replay_transcript(original, out, event_printer(original, quiet)))
     except (*USER_ERRORS, ReplayError) as error:
         raise fail(error) from None
     console.print(f"Replayed {len(original.recording)} model calls: {out / (replayed.session_id + '.json')}")
@@ -55,41 +54,3 @@ def replay(
         errors.print(f"the replay differs from the original ({difference})")
         raise typer.Exit(code=1)
     console.print("Identical to the original apart from its session id and times.")
-
-
-@app.command()
-def fork(
-    transcript: TranscriptPath,
-    at: Annotated[int, typer.Option(min=0, help="the last delegate turn kept from the parent")],
-    model_for: Annotated[
-        list[str] | None, typer.Option("--model-for", help="SEAT=SPEC: another model from the fork on; repeatable")
-    ] = None,
-    persona_for: Annotated[
-        list[str] | None, typer.Option("--persona-for", help="SEAT=FILE: another persona file; repeatable")
-    ] = None,
-    max_turns: Annotated[int | None, typer.Option(min=1, help="cap on delegate turns (default: the parent's)")] = None,
-    out: OutOption = Path("transcripts"),
-    quiet: Annotated[bool, typer.Option(help="print only the outcome and the transcript path")] = False,
-) -> None:
-    """Continue a session from turn AT under a change, writing a new transcript that records its parent."""
-    try:
-        prepare_out_folder(out)
-        parent = load_transcript(transcript)
-        options = ForkOptions(
-            at, parse_model_for(model_for or []), parse_persona_for(persona_for or []), max_turns, out
-        )
-        forked = asyncio.run(_fork(parent, options, quiet))
-    except (*USER_ERRORS, ReplayError) as error:
-        raise fail(error) from None
-    except KeyboardInterrupt:
-        errors.print("interrupted: the transcript so far is saved")
-        raise typer.Exit(code=130) from None
-    console.print(f"Fork {forked.session_id} of {parent.session_id} at turn {at}: {forked.status}, {verdict(forked)}.")
-    if not same_through_turn(parent, forked, at):
-        errors.print(f"note: the fork's first {at} turns differ from the parent's (a persona's names changed?)")
-    console.print(f"Transcript: {out / (forked.session_id + '.json')} (and .md)")
-
-
-async def _fork(parent: Transcript, options: ForkOptions, quiet: bool) -> Transcript:
-    with ModelPool() as pool:
-        return await fork_transcript(parent, options, pool, _printer(parent, quiet))

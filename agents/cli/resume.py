@@ -8,17 +8,16 @@ from typing import Annotated
 
 import typer
 
-from agents.catalog import Catalog
-from agents.cli.commands import USER_ERRORS, app, console, errors, fail
+from agents.cli.common import USER_ERRORS, console, errors, fail
 from agents.cli.console import EventPrinter
+from agents.core.catalog import Catalog
+from agents.core.output import session_file
 from agents.llm.factory import ModelPool, ModelSettings
-from agents.output import session_file
-from agents.replay import options_from
-from agents.resume import NothingToResume, check_session_id, resume_session
-from agents.transcript import load_transcript
+from agents.sessions.replay import options_from
+from agents.sessions.resume import NothingToResume, check_session_id, resume_session
+from agents.sessions.transcript import load_transcript
 
 
-@app.command()
 def resume(
     session_id: Annotated[str, typer.Argument(help="the session id (its transcript is OUT/<id>.json)")],
     out: Annotated[Path, typer.Option(help="the folder the session was writing to")] = Path("transcripts"),

@@ -8,16 +8,16 @@ from typing import Annotated
 
 import typer
 
-from agents.cli.commands import USER_ERRORS, app, console, errors, fail
+from agents.cli.common import USER_ERRORS, console, errors, fail
+from agents.core.output import OutputError, check_output_file
 from agents.llm.factory import ModelPool
-from agents.output import OutputError, check_output_file
 from agents.review.build import JUDGE_SETTINGS, review_transcript
 from agents.review.compare import Comparison, compare_reviews
-from agents.review.model import Review
 from agents.review.prices import PriceTable, load_prices
 from agents.review.report_html import comparison_html, review_html, write_html
+from agents.review.schema import Review
 from agents.review.terminal import print_comparison, print_review
-from agents.transcript import load_transcript
+from agents.sessions.transcript import load_transcript
 
 JudgeOption = Annotated[
     str | None,
@@ -70,7 +70,6 @@ def _write(path: Path | None, html: str, quiet: bool) -> None:
     (errors if quiet else console).print(f"Report: {path}")
 
 
-@app.command()
 def review(
     transcript: Annotated[Path, typer.Argument(help="a transcript JSON file written by `parley run` or the web app")],
     html: HtmlOption = None,
@@ -88,7 +87,6 @@ def review(
     _write(html, review_html(result) if html else "", json_output)
 
 
-@app.command()
 def compare(
     a: Annotated[Path, typer.Argument(help="the first transcript (A)")],
     b: Annotated[Path, typer.Argument(help="the second transcript (B)")],

@@ -9,9 +9,9 @@ from typing import Annotated
 
 import typer
 
-from agents.cli.commands import app, console, fail
+from agents.cli.common import console, fail
+from agents.core.paths import data_root
 from agents.llm.factory import ModelSpecError, check_spec, default_spec
-from agents.paths import data_root
 
 
 def ui_environment(models: list[str], db: Path, out: Path, origins: list[str] | None = None) -> dict[str, str]:
@@ -27,7 +27,6 @@ def ui_environment(models: list[str], db: Path, out: Path, origins: list[str] | 
     return env
 
 
-@app.command()
 def ui(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port to listen on")] = 8000,

@@ -4,11 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Annotated
 
-from agents.catalog import Catalog
-from agents.loading import CONFIG_FILE, TRANSCRIPT_FILE, ConfigError, parse_document
-from agents.personas import load_persona
-from agents.transcript import load_transcript
+import typer
+from rich.markup import escape
+
+from agents.cli.common import checked, console, errors
+from agents.core.catalog import Catalog
+from agents.core.loading import CONFIG_FILE, TRANSCRIPT_FILE, ConfigError, parse_document
+from agents.core.personas import load_persona
+from agents.sessions.transcript import load_transcript
 
 
 def kind_of(path: Path, data: object) -> str:
@@ -48,3 +53,16 @@ def validate_files(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
             yield path, str(error)
         else:
             yield path, None
+
+
+def validate(files: Annotated[list[Path], typer.Argument(help="persona, scenario or transcript files")]) -> None:
+    """Check persona, scenario and transcript files; name the file and field of every problem."""
+    bad = 0
+    for path, problem in checked(list, validate_files(files)):
+        if problem is None:
+            console.print(f"[green]ok[/]   {escape(str(path))}")
+        else:
+            bad += 1
+            errors.print(f"[red]bad[/]  {escape(problem)}", markup=True)
+    if bad:
+        raise typer.Exit(code=1)

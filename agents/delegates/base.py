@@ -10,13 +10,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
-from agents.catalog import Cast
-from agents.draft import Draft
-from agents.events import Usage
-from agents.memory import Memory
-from agents.moves import Ballot, Move
-from agents.personas import Persona
-from agents.scenarios import AgendaItem, Phase
+from agents.core.catalog import Cast
+from agents.core.draft import Draft
+from agents.core.memory import Memory
+from agents.core.moves import Ballot, Move
+from agents.core.personas import Persona
+from agents.core.scenarios import AgendaItem, Phase
+from agents.core.usage import Usage
 
 TextSink = Callable[[str], None]
 

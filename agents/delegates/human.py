@@ -13,8 +13,8 @@ import re
 import unicodedata
 from typing import Protocol
 
+from agents.core.moves import Ballot, Move
 from agents.delegates.base import TextSink, TurnContext, TurnResult, VoteContext, VoteResult
-from agents.moves import Ballot, Move
 
 MAX_TEXT_CHARS = 4000
 PERSON_LABEL = "person"

@@ -5,13 +5,12 @@ from __future__ import annotations
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from agents.core.memory import Memory
+from agents.core.moves import Ballot, Move
+from agents.core.personas import Persona
+from agents.core.prompts import render, render_static
 from agents.delegates.base import TextSink, TurnContext, TurnResult, VoteContext, VoteResult
-from agents.llm.recording import calling_turn
 from agents.llm.structured import ask_structured
-from agents.memory import Memory
-from agents.moves import Ballot, Move
-from agents.personas import Persona
-from agents.prompts import render, render_static
 
 
 def briefing(context: TurnContext | VoteContext, agenda_item=None) -> str:
@@ -97,8 +96,7 @@ class ModelDelegate:
         self.label = label
 
     async def take_turn(self, context: TurnContext, on_text: TextSink) -> TurnResult:
-        with calling_turn(context.turn):
-            reply = await ask_structured(self.model, turn_messages(context), Move, on_text)
+        reply = await ask_structured(self.model, turn_messages(context), Move, on_text)
         if reply.value is not None:
             return TurnResult(reply.value, reply.model, reply.usage, repaired=reply.repaired)
         move = Move(kind="statement", text=reply.text or "")
@@ -106,7 +104,6 @@ class ModelDelegate:
         return TurnResult(move, reply.model, reply.usage, fallback=True, note=note)
 
     async def vote(self, context: VoteContext) -> VoteResult:
-        with calling_turn(context.turn):
-            reply = await ask_structured(self.model, vote_messages(context), Ballot, text_field="reason")
+        reply = await ask_structured(self.model, vote_messages(context), Ballot, text_field="reason")
         note = None if reply.value is not None else f"ballot did not parse ({reply.error})"
         return VoteResult(reply.value, reply.model, reply.usage, note)

@@ -12,14 +12,15 @@ from dataclasses import dataclass
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 
-from agents.catalog import Cast
-from agents.draft import Draft
+from agents.core.catalog import Cast
+from agents.core.draft import Draft
+from agents.core.moves import FloorChoice, Move
+from agents.core.outcome import Outcome
+from agents.core.prompts import render, render_static
+from agents.core.scenarios import MEETING_PHASES
+from agents.core.usage import Usage
 from agents.engine.programme import MeetingCall, Segment
-from agents.events import Outcome, Usage
 from agents.llm.structured import ask_structured
-from agents.moves import FloorChoice, Move
-from agents.prompts import render, render_static
-from agents.scenarios import MEETING_PHASES
 
 
 @dataclass

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from agents.moves import MOVE_KINDS
-from agents.scenarios import AgendaItem, Phase, Scenario
+from agents.core.moves import MOVE_KINDS
+from agents.core.scenarios import AgendaItem, Phase, Scenario
 
 SPEECH_ONLY = ("statement", "question", "yield")
 ALLOWED_MOVES: dict[str, tuple[str, ...]] = {

@@ -24,16 +24,10 @@ from langgraph.config import get_config, get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, Send
 
-from agents.catalog import Cast
-from agents.delegates.base import Delegate, TurnContext, TurnResult, VoteContext, VoteResult
-from agents.draft import apply_move
-from agents.engine import chair
-from agents.engine.checkpoints import open_checkpointer
-from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate, with_request
-from agents.engine.programme import Segment, build_programme, meeting_segment
-from agents.engine.state import SessionState
-from agents.engine.tally import tally
-from agents.events import (
+from agents.core.catalog import Cast
+from agents.core.current_turn import during_turn
+from agents.core.draft import apply_move
+from agents.core.events import (
     CHAIR,
     DraftUpdated,
     ErrorEvent,
@@ -48,9 +42,16 @@ from agents.events import (
     Token,
     VoteCast,
 )
-from agents.ids import MAX_ID_LENGTH
-from agents.memory import TurnRecord
-from agents.moves import Move, normalise_ballot
+from agents.core.ids import MAX_ID_LENGTH
+from agents.core.memory import TurnRecord
+from agents.core.moves import Move, normalise_ballot
+from agents.delegates.base import Delegate, TurnContext, TurnResult, VoteContext, VoteResult
+from agents.engine import chair
+from agents.engine.checkpoints import open_checkpointer
+from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate, with_request
+from agents.engine.programme import Segment, build_programme, meeting_segment
+from agents.engine.state import SessionState
+from agents.engine.tally import tally
 
 RECURSION_LIMIT = 100_000
 
@@ -77,7 +78,7 @@ class ResumePoint:
 
 
 def new_session_id(scenario_id: str) -> str:
-    """``<scenario id>-<UTC time>-<6 hex>``, shortened at the front to stay a valid id (``agents.ids``)."""
+    """``<scenario id>-<UTC time>-<6 hex>``, shortened at the front to stay a valid id (``agents.core.ids``)."""
     suffix = f"-{datetime.now(UTC).strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
     return scenario_id[: MAX_ID_LENGTH - len(suffix)] + suffix
 
@@ -194,7 +195,7 @@ class Session:
         """What a resume starts from; None if the session has no checkpoint.
 
         Events that an unfinished task emitted before the process died will be emitted
-        again, so a resumed transcript drops them (see ``agents.resume``).
+        again, so a resumed transcript drops them (see ``agents.sessions.resume``).
         """
         async with open_checkpointer(self.config.checkpoint_path) as saver:
             graph = self.build_graph().compile(checkpointer=saver)
@@ -432,7 +433,8 @@ class Session:
     async def ask_delegate(self, speaker: str, context: TurnContext, on_text, emit) -> TurnResult:
         delegate = self.delegates[speaker]
         try:
-            result = await delegate.take_turn(context, on_text)
+            with during_turn(context.turn):
+                result = await delegate.take_turn(context, on_text)
         except Exception as error:  # a failing seat yields; the session goes on
             text = f"{context.persona.short_name} could not take its turn ({type(error).__name__}: {error}); it yields"
             emit(ErrorEvent(phase=context.phase.kind, turn=context.turn, speaker=speaker, text=text))
@@ -450,7 +452,8 @@ class Session:
         context = VoteContext(self.cast, persona, segment.phase, task["draft"], memory, task["turn"])
         delegate = self.delegates[party]
         try:
-            result = await delegate.vote(context)
+            with during_turn(context.turn):
+                result = await delegate.vote(context)
         except Exception as error:  # a failing seat gives no answer; the call goes on
             result = VoteResult(None, delegate.label, note=f"{type(error).__name__}: {error}")
         if result.note:

@@ -6,12 +6,12 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field
 
-from agents.draft import Draft
+from agents.core.draft import Draft
+from agents.core.memory import Memory
+from agents.core.moves import CastVote
+from agents.core.outcome import Outcome
 from agents.engine.floor import FloorState
 from agents.engine.programme import MeetingCall
-from agents.events import Outcome
-from agents.memory import Memory
-from agents.moves import CastVote
 
 
 def merge_ballots(old: dict[str, list[CastVote]], new: dict[str, list[CastVote]]) -> dict[str, list[CastVote]]:
@@ -39,12 +39,12 @@ CHECKPOINT_TYPES = [
     ("agents.engine.state", "SessionState"),
     ("agents.engine.floor", "FloorState"),
     ("agents.engine.programme", "MeetingCall"),
-    ("agents.draft", "Draft"),
-    ("agents.draft", "Clause"),
-    ("agents.draft", "ClauseRevision"),
-    ("agents.memory", "Memory"),
-    ("agents.memory", "TurnRecord"),
-    ("agents.moves", "CastVote"),
-    ("agents.events", "Outcome"),
-    ("agents.events", "ClauseOutcome"),
+    ("agents.core.draft", "Draft"),
+    ("agents.core.draft", "Clause"),
+    ("agents.core.draft", "ClauseRevision"),
+    ("agents.core.memory", "Memory"),
+    ("agents.core.memory", "TurnRecord"),
+    ("agents.core.moves", "CastVote"),
+    ("agents.core.outcome", "Outcome"),
+    ("agents.core.outcome", "ClauseOutcome"),
 ]

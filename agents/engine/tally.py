@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from typing import assert_never
 
-from agents.draft import Clause, Draft
-from agents.events import ClauseOutcome, ClauseStatus, Outcome
-from agents.moves import CastVote
-from agents.scenarios import ConsensusRule
+from agents.core.draft import Clause, Draft
+from agents.core.moves import CastVote
+from agents.core.outcome import ClauseOutcome, ClauseStatus, Outcome
+from agents.core.scenarios import ConsensusRule
 
 
 def clause_passes(clause: ClauseOutcome, proposer: str, parties: list[str], rule: ConsensusRule) -> bool:

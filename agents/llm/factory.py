@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from langchain_core.language_models import BaseChatModel
 
 from agents.llm.local_server import MODEL_ALIAS, LocalModelServer
-from agents.llm.scripted import ScriptedChatModel
+from agents.llm.scripted.model import ScriptedChatModel
 
 if TYPE_CHECKING:
     from agents.llm.limits import CallLimits

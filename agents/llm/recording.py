@@ -2,11 +2,11 @@
 
 Each seat's chat model is wrapped in a ``RecordingChatModel``; all of a session's wrappers
 share one ``Recorder``, whose calls go into the transcript (``recording``). That is enough
-to replay the session without any model (``agents.replay``) or to fork it at a turn
-(``agents.fork``).
+to replay the session without any model (``agents.sessions.replay``) or to fork it at a turn
+(``agents.sessions.fork``).
 
 A call is tagged with the delegate turn it belongs to: a delegate's move and ballot say so
-through ``calling_turn`` (set by ``ModelDelegate``); any other call (the chair choosing
+through ``agents.core.current_turn`` (set by the engine); any other call (the chair choosing
 between speakers) belongs to the latest turn a delegate was called for. The order of calls
 is canonical: by graph step, and within one step (the concurrent vote) by seat, so that a
 replay, whose calls finish in another order, records the same list. A call that ran out of
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import AsyncIterator, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from typing import Any
 
 from langchain_core.messages import AIMessageChunk, BaseMessage
@@ -28,20 +26,9 @@ from langchain_core.runnables.config import var_child_runnable_config
 from langchain_core.utils._merge import merge_dicts
 from pydantic import BaseModel, ConfigDict, Field
 
+from agents.core.current_turn import current_turn
 from agents.llm.deadline import CallTimeout, is_retry
 from agents.llm.wrapper import ChatModelWrapper, tool_name
-
-_CALL_TURN: ContextVar[int | None] = ContextVar("parley_call_turn", default=None)
-
-
-@contextmanager
-def calling_turn(turn: int) -> Iterator[None]:
-    """Tag the model calls made inside this block with delegate turn ``turn``."""
-    token = _CALL_TURN.set(turn)
-    try:
-        yield
-    finally:
-        _CALL_TURN.reset(token)
 
 
 class RecordedMessage(BaseModel):
@@ -156,7 +143,7 @@ class TurnClock:
         self.last = 0
 
     def now(self) -> int:
-        turn = _CALL_TURN.get()
+        turn = current_turn()
         if turn is None:
             return self.last
         self.last = max(self.last, turn)

@@ -22,10 +22,10 @@ from langchain_core.utils._merge import merge_dicts
 from langchain_core.utils.json import parse_partial_json
 from pydantic import BaseModel, ValidationError
 
-from agents.events import Usage
+from agents.core.loading import describe_validation_error
+from agents.core.prompts import render
+from agents.core.usage import Usage
 from agents.llm.deadline import CallTimeout, retrying
-from agents.loading import describe_validation_error
-from agents.prompts import render
 
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
 TextSink = Callable[[str], None]

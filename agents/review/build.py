@@ -6,24 +6,22 @@ made from a spec (``--judge``; by default the model the session itself was run w
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from langchain_core.language_models import BaseChatModel
 
-from agents.catalog import Catalog
+from agents.core.catalog import Catalog
+from agents.core.loading import ConfigError
+from agents.core.personas import Persona, load_persona
 from agents.llm.factory import ModelPool, ModelSettings, ModelSpecError, check_spec, default_spec
-from agents.loading import ConfigError
-from agents.personas import Persona, load_persona
 from agents.review.evolution import clause_histories
 from agents.review.grounding import session_grounding
 from agents.review.leakage import session_leaks
 from agents.review.meetings import side_meetings
 from agents.review.metrics import floor_turns, move_counts, phase_spans, speaking_share
-from agents.review.model import Review, Seat
 from agents.review.outcome import outcome_summary, vote_cells
 from agents.review.prices import PriceTable, session_costs
+from agents.review.schema import Review, Seat
 from agents.review.scores import score_delegations
-from agents.transcript import DelegationInfo, Transcript
+from agents.sessions.transcript import DelegationInfo, Transcript
 
 NO_JUDGE = "none"
 # A judge should not improvise, and its reasons need more room than a delegate's move.
@@ -33,9 +31,8 @@ JUDGE_SETTINGS = ModelSettings(seed=0, temperature=0.0, max_tokens=800)
 def session_personas(transcript: Transcript, catalog: Catalog | None = None) -> dict[str, Persona]:
     """The personas the delegations played: the session's own persona files where they still exist, else shipped."""
     known = (catalog or Catalog()).personas
-    for pair in str(transcript.settings.get("persona_for") or "").split(","):
-        seat, _, path = pair.partition("=")
-        if seat and path and Path(path).exists():
+    for seat, path in transcript.settings.persona_for.items():
+        if path.exists():
             try:
                 known[seat] = load_persona(path)
             except ConfigError:
@@ -88,7 +85,7 @@ def judge_spec(transcript: Transcript, given: str | None) -> str | None:
         return None
     if given:
         return check_spec(given)
-    session_model = transcript.settings.get("model")
+    session_model = transcript.settings.model
     try:
         return check_spec(str(session_model))
     except ModelSpecError:

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
-from agents.moves import MOVE_KINDS
-from agents.review.model import Review
-from agents.verdict import VOTE_LEGEND, VOTE_MARKS, VOTE_WORDS
+from agents.core.moves import MOVE_KINDS
+from agents.core.verdict import VOTE_LEGEND, VOTE_MARKS, VOTE_WORDS
+from agents.review.schema import Review
 
 PALETTE = ("#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2", "#ff9da6", "#9d755d")
 PHASE_FILLS = ("#f3f4f7", "#e6e9f0")

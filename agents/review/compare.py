@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field
 
+from agents.core.verdict import VOTE_LEGEND, VOTE_MARKS
 from agents.review.evolution import word_diff
-from agents.review.model import ClauseResult, DiffPiece, Review
-from agents.verdict import VOTE_LEGEND, VOTE_MARKS
+from agents.review.schema import ClauseResult, DiffPiece, Review
 
 MISSING = "-"
 

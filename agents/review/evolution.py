@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import difflib
 
-from agents.review.model import ClauseHistory, ClauseVersion, DiffPiece
 from agents.review.outcome import clause_statuses, final_draft
-from agents.transcript import Transcript
+from agents.review.schema import ClauseHistory, ClauseVersion, DiffPiece
+from agents.sessions.transcript import Transcript
 
 
 def word_diff(old: str, new: str) -> list[DiffPiece]:

@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-from agents.events import Message
-from agents.personas import Claim, Persona
+from agents.core.events import Message
+from agents.core.personas import Claim, Persona
+from agents.core.text import content_words, coverage, sentences, shorten
 from agents.review.metrics import delegate_messages, move_kind
-from agents.review.model import GroundedStatement, Grounding
-from agents.review.text import content_words, coverage, sentences, shorten
-from agents.transcript import Transcript
+from agents.review.schema import GroundedStatement, Grounding
+from agents.sessions.transcript import Transcript
 
 MIN_SENTENCE_WORDS = 3
 MIN_COVERAGE = 0.5

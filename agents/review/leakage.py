@@ -9,12 +9,12 @@ repeating its public brief is not a leak. One shared run is reported as a leak.
 
 from __future__ import annotations
 
-from agents.personas import Persona
+from agents.core.personas import Persona
+from agents.core.text import all_ngrams, ngrams, shorten, words
 from agents.review.grounding import spoken_text
 from agents.review.metrics import delegate_messages
-from agents.review.model import Leak
-from agents.review.text import all_ngrams, ngrams, shorten, words
-from agents.transcript import Transcript
+from agents.review.schema import Leak
+from agents.sessions.transcript import Transcript
 
 NGRAM = 6
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from agents.events import MeetingRequested, Message, PhaseStarted
-from agents.review.model import MeetingLine, MeetingSummary
-from agents.transcript import Transcript
+from agents.core.events import MeetingRequested, Message, PhaseStarted
+from agents.review.schema import MeetingLine, MeetingSummary
+from agents.sessions.transcript import Transcript
 
 
 def side_meetings(transcript: Transcript) -> list[MeetingSummary]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from agents.events import CHAIR, FloorGiven, Message, PhaseStarted
-from agents.moves import MOVE_KINDS
-from agents.review.model import FloorTurn, MoveCounts, PhaseSpan, Speaking, SpeakingShare
-from agents.review.text import shorten, word_count
-from agents.transcript import Transcript
+from agents.core.events import CHAIR, FloorGiven, Message, PhaseStarted
+from agents.core.moves import MOVE_KINDS
+from agents.core.text import shorten, word_count
+from agents.review.schema import FloorTurn, MoveCounts, PhaseSpan, Speaking, SpeakingShare
+from agents.sessions.transcript import Transcript
 
 
 def delegate_messages(transcript: Transcript) -> list[Message]:

@@ -11,10 +11,10 @@ replaced are not dropped: they are the clause's history (see ``evolution``).
 
 from __future__ import annotations
 
-from agents.draft import Draft
-from agents.events import DraftUpdated, Message
-from agents.review.model import ClauseResult, ClauseStatus, DroppedClause, OutcomeSummary, VoteCell
-from agents.transcript import Transcript
+from agents.core.draft import Draft
+from agents.core.events import DraftUpdated, Message
+from agents.review.schema import ClauseResult, ClauseStatus, DroppedClause, OutcomeSummary, VoteCell
+from agents.sessions.transcript import Transcript
 
 
 def final_draft(transcript: Transcript) -> Draft:

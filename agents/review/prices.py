@@ -17,10 +17,11 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
 
-from agents.events import CHAIR, Usage
-from agents.loading import ConfigError, describe_validation_error, parse_document
-from agents.review.model import CostRow, Costs
-from agents.transcript import Transcript
+from agents.core.events import CHAIR
+from agents.core.loading import ConfigError, describe_validation_error, parse_document
+from agents.core.usage import Usage
+from agents.review.schema import CostRow, Costs
+from agents.sessions.transcript import Transcript
 
 PER_TOKENS = 1_000_000
 

@@ -16,11 +16,11 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from plotly.offline import get_plotlyjs
 
-from agents.moves import MOVE_KINDS
+from agents.core.moves import MOVE_KINDS
+from agents.core.verdict import VOTE_MARKS
 from agents.review.charts import compare_figures, review_figures
 from agents.review.compare import Comparison
-from agents.review.model import Review
-from agents.verdict import VOTE_MARKS
+from agents.review.schema import Review
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 CHART_CONFIG = {"displaylogo": False, "responsive": True}

@@ -4,7 +4,7 @@ The judge sees one delegation at a time: its brief (interests, red lines, openin
 style; never its private instructions), the final text with each clause's fate, its ballot,
 its moves on the draft and what it said, with the grounding count computed in code. It
 answers with ``DelegationScore`` through ``ask_structured``, so any backend works; the
-scripted model answers deterministically (``agents.llm.scripted_judge``). A judge that gives
+scripted model answers deterministically (``agents.llm.scripted.judge``). A judge that gives
 no valid answer, or fails, leaves that delegation unscored with the reason.
 """
 
@@ -15,15 +15,15 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
-from agents.events import Usage
+from agents.core.personas import Persona
+from agents.core.prompts import render
+from agents.core.text import shorten
+from agents.core.usage import Usage
 from agents.llm.structured import ask_structured
-from agents.personas import Persona
-from agents.prompts import render
 from agents.review.grounding import is_statement, spoken_text
 from agents.review.metrics import delegate_messages, move_kind
-from agents.review.model import ClauseResult, DelegationScore, Evaluation, Grounding, Review, Scores, VoteCell
-from agents.review.text import shorten
-from agents.transcript import Transcript
+from agents.review.schema import ClauseResult, DelegationScore, Evaluation, Grounding, Review, Scores, VoteCell
+from agents.sessions.transcript import Transcript
 
 DRAFT_MOVES = ("proposal", "amendment", "support", "objection")
 STATEMENT_CHARS = 300

@@ -9,11 +9,11 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from agents.moves import MOVE_KINDS
+from agents.core.moves import MOVE_KINDS
+from agents.core.text import shorten
+from agents.core.verdict import VOTE_LEGEND
 from agents.review.compare import Comparison, Row
-from agents.review.model import ClauseHistory, DiffPiece, Review
-from agents.review.text import shorten
-from agents.verdict import VOTE_LEGEND
+from agents.review.schema import ClauseHistory, DiffPiece, Review
 
 STATUS_STYLES = {"agreed": "green", "rejected": "red", "undecided": "bold yellow", "not voted": "yellow"}
 VOTE_CELLS = {

@@ -12,12 +12,13 @@ from chainlit.config import config as chainlit_config
 from chainlit.data import get_data_layer as get_data_layer_instance
 from chainlit.server import app as chainlit_app
 
-from agents.advisor import advise
-from agents.catalog import Cast, Catalog
+from agents.core.catalog import Cast, Catalog
+from agents.delegates.advisor import advise
 from agents.delegates.base import TurnContext
 from agents.delegates.human import HumanDelegate
 from agents.llm.factory import ModelPool, ModelSettings
-from agents.runner import RunOptions, prepare, run_prepared
+from agents.sessions.run import prepare, run_prepared
+from agents.sessions.settings import RunSettings
 from agents.ui.page import OBSERVER_VIEW, Page
 from agents.ui.persistence import data_layer
 from agents.ui.presenter import Presenter
@@ -110,7 +111,7 @@ def seat_person(cast: Cast, seat: str, model: str) -> HumanDelegate:
 
 async def play(cast: Cast, seat: str | None, model: str) -> None:
     seats = {seat: seat_person(cast, seat, model)} if seat else {}
-    options = RunOptions(scenario=cast.scenario.id, model=model, out=SETTINGS.out)
+    options = RunSettings(scenario=cast.scenario.id, model=model, out=SETTINGS.out)
     prepared = prepare(options, POOL, CATALOG, seats)
     cl.user_session.set("session", prepared.session)
     cl.user_session.set("session_id", prepared.session.session_id)  # the one session this conversation may review

@@ -135,8 +135,8 @@ def write_avatars(folder: Path, short_names: dict[str, str]) -> list[Path]:
 
 
 if __name__ == "__main__":  # pragma: no cover - a maintenance command
-    from agents.catalog import Catalog
-    from agents.paths import data_root
+    from agents.core.catalog import Catalog
+    from agents.core.paths import data_root
 
     names = {pid: p.short_name for pid, p in Catalog().personas.items()}
     for written_path in write_avatars(data_root() / "public" / "avatars", names):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import chainlit as cl
 
-from agents.catalog import Cast
-from agents.draft import Draft
-from agents.events import Event
-from agents.render import transcript_markdown
-from agents.transcript import Transcript, TranscriptWriter
+from agents.core.catalog import Cast
+from agents.core.draft import Draft
+from agents.core.events import Event
+from agents.sessions.markdown import transcript_markdown
+from agents.sessions.transcript import Transcript
+from agents.sessions.writer import TranscriptWriter
 from agents.ui.presenter import Presenter, Shown, brief_markdown, draft_markdown
 from agents.ui.review import REVIEW_ACTION, review_payload
 

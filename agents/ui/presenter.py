@@ -10,10 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from agents.catalog import Cast
-from agents.draft import Draft
-from agents.events import CHAIR, Event, Outcome
-from agents.verdict import VOTE_WORDS, undecided_note, vote_in
+from agents.core.catalog import Cast
+from agents.core.draft import Draft
+from agents.core.events import CHAIR, Event
+from agents.core.outcome import Outcome
+from agents.core.verdict import VOTE_WORDS, undecided_note, vote_in
 
 ShownKind = Literal["post", "stream", "finish", "draft", "outcome"]
 Style = Literal["phase", "floor", "speech", "vote", "error", "outcome", "notice"]

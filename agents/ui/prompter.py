@@ -9,10 +9,10 @@ from collections.abc import Awaitable, Callable
 
 import chainlit as cl
 
-from agents.advisor import describe_suggestion
+from agents.core.moves import CLAUSE_MOVES, Ballot, ClauseVote, Move
+from agents.delegates.advisor import describe_suggestion
 from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.human import InputRejected, clean_text
-from agents.moves import CLAUSE_MOVES, Ballot, ClauseVote, Move
 
 MOVE_LABELS = {
     "statement": "Make a statement",

@@ -13,15 +13,15 @@ from pathlib import Path
 import chainlit as cl
 import plotly.graph_objects as go
 
-from agents.catalog import Catalog
-from agents.ids import is_safe_id
+from agents.core.catalog import Catalog
+from agents.core.ids import is_safe_id
+from agents.core.loading import ConfigError
 from agents.llm.factory import ModelPool
-from agents.loading import ConfigError
 from agents.review.build import review_transcript
 from agents.review.charts import review_figures
-from agents.review.model import Review
 from agents.review.report_html import review_html
-from agents.transcript import load_transcript
+from agents.review.schema import Review
+from agents.sessions.transcript import load_transcript
 
 REVIEW_ACTION = "review"
 CHART_TITLES = {

@@ -13,8 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from agents.ids import SafeId
-from agents.loading import load_model
+from agents.core.ids import SafeId
+from agents.core.loading import load_model
 
 ESSAY_PARAGRAPHS = range(1, 7)
 _ESSAY_SOURCE = re.compile(r"^¶([1-9][0-9]*)$")

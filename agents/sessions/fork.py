@@ -19,19 +19,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from agents.catalog import Catalog
-from agents.events import CHAIR, Event
+from agents.core.catalog import Catalog
+from agents.core.events import CHAIR, Event
 from agents.llm.factory import LOCAL_LABEL, SCRIPTED_LABEL, ModelHandle, ModelPool, ModelSpecError
+from agents.llm.playback import ForkChatModel, ReplayChatModel, Tape
 from agents.llm.recording import TurnClock
-from agents.llm.replay_model import ForkChatModel, ReplayChatModel, Tape
-from agents.replay import ReplayError, options_from, seat_labels
-from agents.runner import PreparedSession, prepare, run_prepared
-from agents.transcript import ParentRef, Transcript
+from agents.sessions.replay import ReplayError, options_from, seat_labels
+from agents.sessions.run import PreparedSession, prepare, run_prepared
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import ParentRef, Transcript
 
 
-@dataclass
+@dataclass(kw_only=True)
 class ForkOptions:
-    """Where to fork and what to change. ``max_turns`` None keeps the parent's cap."""
+    """Where to fork and what to change in the parent's ``RunSettings``. ``max_turns`` None keeps its cap."""
 
     at: int
     model_for: dict[str, str] = field(default_factory=dict)
@@ -109,15 +110,24 @@ def check_fork(parent: Transcript, options: ForkOptions) -> None:
         raise ModelSpecError(f"--model-for names seats not in this session: {', '.join(unknown)}")
 
 
+def fork_settings(parent: Transcript, options: ForkOptions) -> RunSettings:
+    """The parent's settings with the fork's changes: what the fork's transcript records."""
+    inherited = options_from(parent, options.out)
+    changes: dict[str, Any] = {
+        "model_for": {**inherited.model_for, **options.model_for},
+        "persona_for": {**inherited.persona_for, **options.persona_for},
+    }
+    if options.max_turns is not None:
+        changes["max_turns"] = options.max_turns
+    return inherited.model_copy(update=changes)
+
+
 def prepare_fork(
     parent: Transcript, options: ForkOptions, pool: ModelPool, catalog: Catalog | None = None
 ) -> PreparedSession:
     """The fork, ready to run: every seat replays up to turn ``options.at``, then plays live."""
     check_fork(parent, options)
-    run_options = options_from(parent, options.out)
-    run_options.persona_for = {**run_options.persona_for, **options.persona_for}
-    if options.max_turns is not None:
-        run_options.max_turns = options.max_turns
+    run_options = fork_settings(parent, options)
     tape, clock = Tape(parent.recording), TurnClock()
     handles = {}
     for seat, label in seat_labels(parent).items():

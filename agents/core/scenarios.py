@@ -7,9 +7,9 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from agents.ids import SafeId
-from agents.loading import load_model
-from agents.personas import Strict
+from agents.core.ids import SafeId
+from agents.core.loading import load_model
+from agents.core.personas import Strict
 
 PhaseKind = Literal["opening", "discussion", "drafting", "amendments", "consensus", "closing", "side_meeting"]
 ConsensusRule = Literal["no_objection", "unanimous", "majority"]

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from agents.events import ClauseOutcome, ClauseStatus, Outcome
-from agents.moves import VoteChoice
+from agents.core.moves import VoteChoice
+from agents.core.outcome import ClauseOutcome, ClauseStatus, Outcome
 
 VOTE_MARKS: dict[str, str] = {"accept": "✓", "object": "✗", "abstain": "–", "no_answer": "?"}
 VOTE_WORDS: dict[str, str] = {"accept": "accept", "object": "object", "abstain": "abstain", "no_answer": "no answer"}

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from agents.events import CHAIR, Outcome
-from agents.transcript import Transcript
-from agents.verdict import VOTE_WORDS, undecided_note
+from agents.core.events import CHAIR
+from agents.core.outcome import Outcome
+from agents.core.verdict import VOTE_WORDS, undecided_note
+from agents.sessions.transcript import Transcript
 
 
 def _names(transcript: Transcript) -> dict[str, str]:

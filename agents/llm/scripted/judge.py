@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from langchain_core.messages import BaseMessage
 
-from agents.review.text import coverage, sentences, shorten
+from agents.core.text import coverage, sentences, shorten
 
 SERVED = 0.5
 _CLAUSE = re.compile(r"^Clause (?P<number>\d+) \((?P<status>agreed|rejected|undecided|not voted)\): (?P<text>.*)$")

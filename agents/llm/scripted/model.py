@@ -15,8 +15,8 @@ import json
 from langchain_core.messages import BaseMessage
 
 from agents.llm.function_model import FunctionChatModel
-from agents.llm.scripted_judge import judge_reply
-from agents.llm.scripted_moves import PromptFacts, ballot_for, floor_choice_for, move_for
+from agents.llm.scripted.judge import judge_reply
+from agents.llm.scripted.moves import PromptFacts, ballot_for, floor_choice_for, move_for
 
 SCRIPTED_MODEL_NAME = "scripted"
 

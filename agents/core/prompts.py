@@ -6,7 +6,7 @@ from functools import cache
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, Template
 
-from agents.paths import prompts_dir
+from agents.core.paths import prompts_dir
 
 _PLAIN = (str, int, float, bool, type(None))
 _STATIC_CACHE_SIZE = 1024

@@ -7,37 +7,20 @@ and are not kept in transcripts; the complete text follows in a ``message`` even
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field, PrivateAttr, TypeAdapter, computed_field, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, TypeAdapter, computed_field
 
-from agents.draft import Draft
-from agents.moves import CastVote, Move
+from agents.core.draft import Draft
+from agents.core.moves import CastVote, Move
+from agents.core.outcome import Outcome
+from agents.core.usage import Usage
 
 CHAIR = "chair"
 
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="milliseconds")
-
-
-class Usage(BaseModel):
-    """Tokens of one model call. ``estimated`` when the backend did not report them."""
-
-    input_tokens: int = 0
-    output_tokens: int = 0
-    estimated: bool = False
-
-    @property
-    def total_tokens(self) -> int:
-        return self.input_tokens + self.output_tokens
-
-    def __add__(self, other: Usage) -> Usage:
-        return Usage(
-            input_tokens=self.input_tokens + other.input_tokens,
-            output_tokens=self.output_tokens + other.output_tokens,
-            estimated=self.estimated or other.estimated,
-        )
 
 
 class EventBase(BaseModel):
@@ -137,65 +120,6 @@ class VoteCast(EventBase):
     votes: list[CastVote]
     model: str | None = None
     usage: Usage | None = None
-
-
-ClauseStatus = Literal["agreed", "rejected", "undecided"]
-
-
-class ClauseOutcome(BaseModel):
-    """One clause at the consensus call: who accepted, objected, abstained, or gave no answer.
-
-    ``undecided`` when any delegation gave no answer (its silence is not consent), ``agreed``
-    when the rule passed it, ``rejected`` otherwise. ``agreed`` is kept as a derived field so
-    readers of the old shape still work; transcripts written before ``status`` existed load
-    with ``status`` taken from their ``agreed``.
-    """
-
-    clause: int
-    status: ClauseStatus
-    accept: list[str] = Field(default_factory=list)
-    object: list[str] = Field(default_factory=list)
-    abstain: list[str] = Field(default_factory=list)
-    no_answer: list[str] = Field(default_factory=list)
-
-    @model_validator(mode="before")
-    @classmethod
-    def _status_from_old_agreed(cls, data: Any) -> Any:
-        """``agreed`` is derived: drop it on input, and read an old transcript's into ``status``."""
-        if isinstance(data, dict) and "agreed" in data:
-            data = dict(data)
-            agreed = data.pop("agreed")
-            data.setdefault("status", "agreed" if agreed else "rejected")
-        return data
-
-    @computed_field
-    @property
-    def agreed(self) -> bool:
-        return self.status == "agreed"
-
-
-class Outcome(BaseModel):
-    """The consensus call's result: consensus only when every clause was agreed."""
-
-    consensus: bool
-    rule: str
-    clauses: list[ClauseOutcome] = Field(default_factory=list)
-    votes: dict[str, list[CastVote]] = Field(default_factory=dict)
-    summary: str = ""
-
-    def numbers(self, status: ClauseStatus) -> list[int]:
-        """The numbers of the clauses with this status."""
-        return [clause.clause for clause in self.clauses if clause.status == status]
-
-    @property
-    def silent(self) -> list[str]:
-        """Delegations that gave no answer on at least one clause, in the order first met."""
-        return list(dict.fromkeys(party for clause in self.clauses for party in clause.no_answer))
-
-    @property
-    def answered(self) -> bool:
-        """Whether every delegation answered every clause (trivially so when none was voted on)."""
-        return not self.silent
 
 
 class SessionEnded(EventBase):

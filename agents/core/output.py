@@ -3,11 +3,12 @@
 The folder is checked before any model starts, so a typo costs nothing and is reported in
 one line rather than as a traceback halfway through a session. Every file a session writes
 is named through ``file_in``, which refuses a name that would land outside the folder: ids
-are already checked when files are read (``agents.ids``), and this is the second lock.
+are already checked when files are read (``agents.core.ids``), and this is the second lock.
 """
 
 from __future__ import annotations
 
+import os
 import stat
 import tempfile
 from pathlib import Path
@@ -54,3 +55,18 @@ def file_in(folder: Path, name: str) -> Path:
 def session_file(folder: Path, session_id: str, suffix: str) -> Path:
     """A session's file in ``folder`` (``.json``, ``.md``, ``.events.jsonl``), never outside it."""
     return file_in(folder, f"{session_id}{suffix}")
+
+
+def write_atomically(path: Path, text: str) -> None:
+    """Write ``text`` to ``path`` so that readers see the old file or the new one, never a part."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise

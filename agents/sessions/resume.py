@@ -27,17 +27,18 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
+from agents.core.events import CHAIR, Event
+from agents.core.ids import check_id
+from agents.core.loading import ConfigError
+from agents.core.output import session_file
 from agents.engine import Session
 from agents.engine.session import ResumePoint
-from agents.events import CHAIR, Event
-from agents.ids import check_id
-from agents.journal import JournalContents, JournalEntry, read_journal
 from agents.llm.factory import ModelPool
-from agents.loading import ConfigError
-from agents.output import session_file
-from agents.replay import options_from
-from agents.runner import CHECKPOINT_FILE, EventSink, PreparedSession, prepare, run_prepared
-from agents.transcript import Transcript, TranscriptWriter, load_transcript
+from agents.sessions.journal import JournalContents, JournalEntry, read_journal
+from agents.sessions.replay import options_from
+from agents.sessions.run import CHECKPOINT_FILE, EventSink, PreparedSession, prepare, run_prepared
+from agents.sessions.transcript import Transcript, load_transcript
+from agents.sessions.writer import TranscriptWriter
 
 REFUSED = "resume refused: no file was changed"
 

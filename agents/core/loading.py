@@ -14,7 +14,7 @@ from typing import NamedTuple, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from agents.strict_yaml import load_yaml, value_problem
+from agents.core.strict_yaml import load_yaml, value_problem
 
 ModelT = TypeVar("ModelT", bound=BaseModel)
 MB = 1024 * 1024

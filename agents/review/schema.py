@@ -11,7 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from agents.events import CHAIR, Usage
+from agents.core.events import CHAIR
+from agents.core.usage import Usage
 
 ClauseStatus = Literal["agreed", "rejected", "undecided", "not voted"]
 

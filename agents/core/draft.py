@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from agents.moves import Move
+from agents.core.moves import Move
 
 MAX_CLAUSE_CHARS = 600
 

@@ -22,12 +22,13 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from agents.catalog import Catalog
-from agents.events import CHAIR, Event
+from agents.core.catalog import Catalog
+from agents.core.events import CHAIR, Event
 from agents.llm.factory import ModelHandle, ModelPool
-from agents.llm.replay_model import ReplayChatModel, Tape
-from agents.runner import PreparedSession, RunOptions, prepare, run_prepared, split_pairs
-from agents.transcript import Transcript
+from agents.llm.playback import ReplayChatModel, Tape
+from agents.sessions.run import PreparedSession, prepare, run_prepared
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import Transcript
 
 VOLATILE = ("session_id", "started", "finished", "events[].time", "events[session_started].session_id")
 
@@ -36,29 +37,12 @@ class ReplayError(ValueError):
     """A transcript that cannot be replayed (no recording, or no settings to rebuild it from)."""
 
 
-def options_from(transcript: Transcript, out: Path | None) -> RunOptions:
-    """The options the session ran with, from its transcript's ``settings``."""
+def options_from(transcript: Transcript, out: Path | None) -> RunSettings:
+    """The settings the session ran with, written to ``out`` this time."""
     settings = transcript.settings
-    persona_for = {seat: Path(path) for seat, path in _pairs(settings.get("persona_for")).items()}
-    return RunOptions(
-        scenario=str(settings.get("scenario") or transcript.scenario.id),
-        model=str(settings.get("model") or "scripted"),
-        seed=_int_or_none(settings.get("seed")),
-        max_turns=_int_or_none(settings.get("max_turns")),
-        out=out,
-        floor_policy=str(settings.get("floor_policy") or "requests-first"),
-        persona_for=persona_for,
-        model_for=_pairs(settings.get("model_for")),
-    )
-
-
-def _pairs(text: object) -> dict[str, str]:
-    """``"dprk=local,chair=scripted"`` (as settings keep them) to a dict."""
-    return split_pairs(pair for pair in str(text or "").split(",") if pair)
-
-
-def _int_or_none(value: object) -> int | None:
-    return None if value is None else int(value)  # type: ignore[call-overload]
+    if settings.model is None:  # a transcript written without one: the scripted model was the only offline one
+        settings = settings.model_copy(update={"model": "scripted"})
+    return settings.where(out)
 
 
 def seat_labels(transcript: Transcript) -> dict[str, str]:

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from agents.events import EVENT_ADAPTER, Event
-from agents.loading import TRANSCRIPT_FILE, ConfigError, check_regular_file, describe_validation_error
+from agents.core.events import EVENT_ADAPTER, Event
+from agents.core.loading import TRANSCRIPT_FILE, ConfigError, check_regular_file, describe_validation_error
 
 # The start of a line, up to its task: readable in a torn line that got that far.
 _LINE_START = re.compile(rb'^\{"n": \d+, "task": (null|"((?:[^"\\]|\\.)*)")')

@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 DATA_FOLDERS = ("prompts", "personas", "scenarios")
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]
 
 
 def _has_data(folder: Path) -> bool:

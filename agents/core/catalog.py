@@ -9,10 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from agents.loading import ConfigError
-from agents.paths import personas_dir, scenarios_dir
-from agents.personas import Persona, load_persona
-from agents.scenarios import Scenario, load_scenario
+from agents.core.loading import ConfigError
+from agents.core.paths import personas_dir, scenarios_dir
+from agents.core.personas import Persona, load_persona
+from agents.core.scenarios import Scenario, load_scenario
 
 
 @dataclass(frozen=True)

@@ -12,36 +12,25 @@ import inspect
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import aclosing
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
-from agents.catalog import Cast, Catalog
+from agents.core.catalog import Cast, Catalog
+from agents.core.events import CHAIR, Event
+from agents.core.loading import ConfigError
+from agents.core.personas import Persona, load_persona
 from agents.delegates.base import Delegate
 from agents.delegates.model import ModelDelegate
 from agents.engine import Session, SessionConfig
 from agents.engine.session import new_session_id
-from agents.events import CHAIR, Event
 from agents.llm.factory import ModelHandle, ModelPool, ModelSettings, ModelSpecError, check_spec, default_spec
 from agents.llm.recording import Recorder, RecordingChatModel
-from agents.loading import ConfigError
-from agents.personas import Persona, load_persona
-from agents.transcript import Transcript, TranscriptWriter, new_transcript
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import Transcript, new_transcript
+from agents.sessions.writer import TranscriptWriter
 
 CHECKPOINT_FILE = "checkpoints.sqlite"
 EventSink = Callable[[Event], None | Awaitable[None]]
-
-
-@dataclass
-class RunOptions:
-    scenario: str = "six-party-2003"
-    model: str | None = None
-    model_for: dict[str, str] = field(default_factory=dict)
-    seed: int | None = None
-    max_turns: int | None = None
-    out: Path | None = None
-    floor_policy: str = "requests-first"
-    persona_for: dict[str, Path] = field(default_factory=dict)
-    checkpoints: bool = True  # write LangGraph checkpoints to out/checkpoints.sqlite (else keep them in memory)
 
 
 def split_pairs(pairs: Iterable[str], option: str = "--model-for", value: str = "SPEC") -> dict[str, str]:
@@ -97,7 +86,7 @@ class PreparedSession:
 
 
 def prepare(
-    options: RunOptions,
+    options: RunSettings,
     pool: ModelPool,
     catalog: Catalog | None = None,
     seats: dict[str, Delegate] | None = None,
@@ -132,18 +121,7 @@ def prepare(
     session = Session(cast, delegates, chair_model=handles[CHAIR].model, config=config)
     labels = {seat: delegate.label for seat, delegate in delegates.items()}
     labels[CHAIR] = handles[CHAIR].label
-    settings = {
-        "model": default,
-        "seed": options.seed,
-        "max_turns": options.max_turns,
-        "floor_policy": options.floor_policy,
-        "scenario": options.scenario,
-    }
-    if options.model_for:
-        settings["model_for"] = ",".join(f"{seat}={spec}" for seat, spec in options.model_for.items())
-    if options.persona_for:
-        settings["persona_for"] = ",".join(f"{seat}={path}" for seat, path in options.persona_for.items())
-    transcript = new_transcript(cast, session_id, labels, settings)
+    transcript = new_transcript(cast, session_id, labels, options.model_copy(update={"model": default}))
     writer = TranscriptWriter(transcript, options.out, recorder, write_header=write_header)
     return PreparedSession(session, writer)
 
@@ -173,7 +151,7 @@ async def run_prepared(
     return prepared.writer.transcript
 
 
-async def run_session(options: RunOptions, on_event: Callable[[Event], None] | None = None) -> Transcript:
+async def run_session(options: RunSettings, on_event: Callable[[Event], None] | None = None) -> Transcript:
     """Run one session start to finish with its own model pool."""
     with ModelPool(ModelSettings(seed=options.seed)) as pool:
         return await run_prepared(prepare(options, pool), on_event)

@@ -8,11 +8,11 @@ builds a ready-to-run session with every seat held by the scripted model.
 
 from __future__ import annotations
 
-from agents.catalog import Catalog
+from agents.core.catalog import Catalog
 from agents.delegates.model import ModelDelegate
 from agents.engine import Session, SessionConfig
 from agents.llm.function_model import FunctionChatModel
-from agents.llm.scripted import ScriptedChatModel
+from agents.llm.scripted.model import ScriptedChatModel
 
 __all__ = ["FunctionChatModel", "ScriptedChatModel", "scripted_session"]
 

@@ -6,11 +6,11 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 from pydantic import BaseModel, Field
 
+from agents.core.moves import Move
+from agents.core.prompts import render
 from agents.delegates.base import TurnContext
 from agents.delegates.model import turn_messages
 from agents.llm.structured import ask_structured
-from agents.moves import Move
-from agents.prompts import render
 
 MAX_SUGGESTIONS = 3
 

@@ -1,0 +1,49 @@
+"""What every ``parley`` command shares: the consoles it prints to and how it fails.
+
+Each command module (``run``, ``resume``, ``batch``...) defines a plain function; ``program``
+registers them all on the Typer app, so nothing is registered by importing a module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from agents.core.loading import ConfigError
+from agents.core.output import OutputError
+from agents.core.verdict import verdict as outcome_verdict
+from agents.llm.factory import ModelSpecError
+from agents.llm.local_server import LocalModelError
+from agents.sessions.transcript import Transcript
+from agents.sessions.writer import SaveError
+
+console = Console(highlight=False)
+errors = Console(stderr=True, highlight=False)
+
+T = TypeVar("T")
+USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError, OutputError, SaveError)
+
+
+def verdict(transcript: Transcript) -> str:
+    """The verdict for the line a command prints at the end: undecided clauses and silent seats named."""
+    if transcript.outcome is None:
+        return "no consensus"
+    return outcome_verdict(transcript.outcome, {d.id: d.short_name for d in transcript.delegations})
+
+
+def fail(error: Exception) -> typer.Exit:
+    """Exit 2 with the error's message; unwrapped, so that the paths in it stay whole."""
+    errors.print(f"[bold red]error:[/] {escape(str(error))}", markup=True, soft_wrap=True)
+    return typer.Exit(code=2)
+
+
+def checked(load: Callable[..., T], *args: object) -> T:
+    """``load(*args)``, with a bad shipped (or ``PARLEY_HOME``) file reported as a named error, not a traceback."""
+    try:
+        return load(*args)
+    except ConfigError as error:
+        raise fail(error) from None

@@ -1,0 +1,96 @@
+"""``parley run``: one session, streamed to the terminal, its transcript written to ``--out``."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from agents.cli.common import USER_ERRORS, console, errors, fail, verdict
+from agents.cli.console import EventPrinter
+from agents.core.output import prepare_out_folder
+from agents.llm.factory import ModelPool, ModelSettings, check_spec, default_spec
+from agents.sessions.run import parse_model_for, prepare, run_prepared
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import Transcript
+
+
+def run(
+    scenario: Annotated[
+        str, typer.Option(help="scenario id (see `parley scenarios`) or a scenario file")
+    ] = "six-party-2003",
+    model: Annotated[
+        str | None, typer.Option(help="model spec for every seat: openai:<name>, local or scripted")
+    ] = None,
+    model_for: Annotated[
+        list[str] | None,
+        typer.Option("--model-for", help="SEAT=SPEC for one seat (a delegation id or 'chair'); repeatable"),
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="seed for sampling and for the scripted model")] = None,
+    max_turns: Annotated[
+        int | None, typer.Option(min=1, help="cap on delegate turns; the consensus call still happens")
+    ] = None,
+    out: Annotated[Path, typer.Option(help="folder for the transcript (JSON and Markdown) and checkpoints")] = Path(
+        "transcripts"
+    ),
+    quiet: Annotated[bool, typer.Option(help="print only the outcome and the transcript path")] = False,
+    timeout: Annotated[
+        float,
+        typer.Option(min=0.1, help="seconds for the whole of one model call, streaming included, before it is retried"),
+    ] = 120.0,
+    max_retries: Annotated[
+        int, typer.Option(min=0, help="retries of a failed model call (429, 5xx, timeout, dropped connection)")
+    ] = 2,
+) -> None:
+    """Run one session, streaming it to the terminal, and write its transcript."""
+    try:
+        prepare_out_folder(out)  # before any model starts
+        if model is None:
+            model, why = default_spec()
+            console.print(f"Model: [bold]{model}[/] ({why}).")
+        options = RunSettings(
+            scenario=scenario,
+            model=check_spec(model),
+            model_for=parse_model_for(model_for or []),
+            seed=seed,
+            max_turns=max_turns,
+            out=out,
+        )
+        settings = ModelSettings(seed=seed, timeout_seconds=timeout, max_retries=max_retries)
+        started: list[Transcript] = []
+        transcript = asyncio.run(_run(options, quiet, settings, started))
+    except USER_ERRORS as error:
+        raise fail(error) from None
+    except KeyboardInterrupt:
+        errors.print(interrupted_message(started, out), markup=False, soft_wrap=True)
+        raise typer.Exit(code=130) from None
+    usage = transcript.total_usage()
+    console.print(
+        f"Session {transcript.session_id}: {transcript.status}, {verdict(transcript)}. "
+        f"Tokens {usage.input_tokens} in / {usage.output_tokens} out{' (estimated)' if usage.estimated else ''}."
+    )
+    console.print(f"Transcript: {out / (transcript.session_id + '.json')} (and .md)")
+
+
+def interrupted_message(started: list[Transcript], out: Path) -> str:
+    """What a Ctrl-C left on disk, and how to go on (``started`` holds the session once it exists)."""
+    if not started:
+        return "interrupted before the session started"
+    transcript = started[0]
+    path = out / f"{transcript.session_id}.json"
+    if transcript.status == "complete":  # Ctrl-C came after the end: nothing is missing
+        return f"interrupted after the session ended: the transcript is complete in {path}"
+    return (
+        f"interrupted: the transcript so far is saved in {path}; "
+        f"`parley resume {transcript.session_id} --out {out}` continues the session"
+    )
+
+
+async def _run(options: RunSettings, quiet: bool, settings: ModelSettings, started: list[Transcript]):
+    with ModelPool(settings) as pool:
+        prepared = prepare(options, pool)
+        started.append(prepared.writer.transcript)
+        printer = None if quiet else EventPrinter(prepared.session.cast, console)
+        return await run_prepared(prepared, printer)

@@ -1,0 +1,53 @@
+"""``RunSettings``: what shapes one session, kept as-is in its transcript.
+
+One type for ``parley run``, for each session of a batch (the batch's settings with that
+session's seed) and for a fork (its parent's settings with the fork's changes), so that a
+setting added here reaches all three and is recorded without being flattened to text.
+``out`` and ``checkpoints`` say where a session is written, not what it is: they are not
+stored in the transcript.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from agents.core.ids import SafeId
+
+DEFAULT_SCENARIO = "six-party-2003"
+DEFAULT_FLOOR_POLICY = "requests-first"
+
+
+class RunSettings(BaseModel):
+    """One session's settings. Built by keyword only: ``RunSettings(model="scripted", seed=3)``."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    scenario: str = Field(default=DEFAULT_SCENARIO, description="a scenario id or a scenario file")
+    model: str | None = Field(default=None, description="model spec for every seat; None: the default")
+    model_for: dict[SafeId, str] = Field(default_factory=dict, description="seat -> model spec")
+    persona_for: dict[SafeId, Path] = Field(default_factory=dict, description="seat -> persona file")
+    seed: int | None = None
+    max_turns: int | None = Field(default=None, ge=1, description="cap on delegate turns")
+    floor_policy: str = DEFAULT_FLOOR_POLICY
+    out: Path | None = Field(default=None, exclude=True, description="folder for the transcript; None: memory")
+    checkpoints: bool = Field(default=True, exclude=True, description="LangGraph checkpoints in out/")
+
+    def where(self, out: Path | None, checkpoints: bool = True) -> RunSettings:
+        """The same session, written to ``out``."""
+        return self.model_copy(update={"out": out, "checkpoints": checkpoints})
+
+
+def _pairs(text: object) -> dict[str, str]:
+    """``"dprk=local,chair=scripted"`` (as version 1 transcripts kept them) to a dict."""
+    pairs = (pair.partition("=") for pair in str(text or "").split(",") if pair)
+    return {seat.strip(): value.strip() for seat, _, value in pairs}
+
+
+def settings_from_v1(old: dict[str, object]) -> dict[str, object]:
+    """A version 1 transcript's flat ``settings`` as ``RunSettings`` fields."""
+    upgraded = {key: old[key] for key in ("scenario", "model", "seed", "max_turns", "floor_policy") if key in old}
+    upgraded["model_for"] = _pairs(old.get("model_for"))
+    upgraded["persona_for"] = _pairs(old.get("persona_for"))
+    return {key: value for key, value in upgraded.items() if value is not None}
