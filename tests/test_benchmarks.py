@@ -9,6 +9,8 @@ import pytest
 
 from tests.helpers import ROOT
 
+pytestmark = pytest.mark.bench
+
 TINY = {
     "overhead.py": (
         ["--turns", "8"],

@@ -24,7 +24,10 @@ ARTIFACTS = ROOT / "test-artifacts"
 OTHERS = ["United States", "North Korea", "South Korea", "China", "Japan"]
 STATEMENT = "Russia proposes a standing regional security meeting, to be held in Vladivostok."
 USER, PASSWORD = "tester", "correct horse battery"
-pytestmark = pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed")
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
+]
 
 
 def wait_for_http(url: str, process: subprocess.Popen, seconds: float = 90) -> None:

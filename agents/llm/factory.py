@@ -1,14 +1,16 @@
 """Turn a model spec (``openai:<name>``, ``local``, ``scripted``) into a langchain chat model.
 
-A ``ModelPool`` owns what the models need while a session (or a batch) runs: it starts the
-embedded model's server once, on first use, and stops it on exit. Backends are imported
-lazily, so a missing optional package is reported with the spec that needed it.
+A spec is ``BACKEND`` or ``BACKEND:ARGUMENT``; ``BACKENDS`` maps each backend's name to how
+its argument is checked and how its model is built, so a new backend is one entry there
+(see CONTRIBUTING.md). A ``ModelPool`` owns what the models need while a session (or a
+batch) runs: it starts the embedded model's server once, on first use, and stops it on exit.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -56,15 +58,23 @@ def default_spec(environ: dict[str, str] | None = None) -> tuple[str, str]:
     return "local", "OPENAI_API_KEY is not set, so the embedded SmolLM2-135M-Instruct model is used"
 
 
+@dataclass(frozen=True)
+class Backend:
+    """One kind of model: how its spec is written, which arguments it takes, how it is built."""
+
+    usage: str  # the spec as a user writes it, for error messages
+    accepts: Callable[[str], bool]  # the part after ``name:`` ("" when there is none)
+    build: Callable[[ModelPool, str, ModelSettings], ModelHandle]
+
+
 def check_spec(spec: str) -> str:
-    """Return ``spec`` if it is well formed, else raise ModelSpecError."""
-    if spec in ("local", "scripted"):
-        return spec
-    if re.fullmatch(r"scripted:\d+(\.\d+)?", spec):  # scripted, pausing that many seconds per call
-        return spec
-    if spec.startswith("openai:") and len(spec) > len("openai:"):
-        return spec
-    raise ModelSpecError(f"unknown model spec '{spec}': use openai:<model name>, local, scripted or scripted:<seconds>")
+    """Return ``spec`` if a registered backend accepts it, else raise ModelSpecError."""
+    name, _, argument = spec.partition(":")
+    backend = BACKENDS.get(name)
+    if backend is None or not backend.accepts(argument) or spec.endswith(":") and not argument:
+        usages = ", ".join(backend.usage for backend in BACKENDS.values())
+        raise ModelSpecError(f"unknown model spec '{spec}': use {usages}")
+    return spec
 
 
 @dataclass
@@ -78,14 +88,9 @@ class ModelPool:
 
     def get(self, spec: str, seed: int | None = None) -> ModelHandle:
         """A model for ``spec``; ``seed`` (else the pool's) seeds its sampling."""
-        check_spec(spec)
+        name, _, argument = check_spec(spec).partition(":")
         settings = self.settings if seed is None else replace(self.settings, seed=seed)
-        if spec.startswith("scripted"):
-            pause = float(spec.partition(":")[2] or 0)
-            return ModelHandle(ScriptedChatModel(seed=settings.seed or 0, pause_seconds=pause), SCRIPTED_LABEL)
-        if spec == "local":
-            return ModelHandle(self._local_model(settings), LOCAL_LABEL)
-        return ModelHandle(self._openai_model(spec.removeprefix("openai:"), settings), spec)
+        return BACKENDS[name].build(self, argument, settings)
 
     @property
     def limits(self) -> CallLimits:
@@ -148,3 +153,26 @@ class ModelPool:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+def _scripted(pool: ModelPool, pause: str, settings: ModelSettings) -> ModelHandle:
+    model = ScriptedChatModel(seed=settings.seed or 0, pause_seconds=float(pause or 0))
+    return ModelHandle(model, SCRIPTED_LABEL)
+
+
+def _local(pool: ModelPool, _: str, settings: ModelSettings) -> ModelHandle:
+    return ModelHandle(pool._local_model(settings), LOCAL_LABEL)
+
+
+def _openai(pool: ModelPool, name: str, settings: ModelSettings) -> ModelHandle:
+    return ModelHandle(pool._openai_model(name, settings), f"openai:{name}")
+
+
+BACKENDS: dict[str, Backend] = {
+    "openai": Backend("openai:<model name>", lambda name: bool(name), _openai),
+    "local": Backend("local", lambda argument: argument == "", _local),
+    # scripted:<seconds> pauses that long per call (a simulated latency)
+    "scripted": Backend(
+        "scripted or scripted:<seconds>", lambda pause: re.fullmatch(r"(\d+(\.\d+)?)?", pause) is not None, _scripted
+    ),
+}
