@@ -162,8 +162,8 @@ def test_other_delegations_speak_in_their_own_messages_not_in_instructions(catal
 def test_static_text_is_rendered_once_per_set_of_objects_and_values(catalog):
     cast = catalog.cast("six-party-2003")
     usa, japan = cast.delegations["usa"], cast.delegations["japan"]
-    first = render_static("chair/floor.j2", speaker=usa, reason="request")
-    assert first == render("chair/floor.j2", speaker=usa, reason="request")
-    assert render_static("chair/floor.j2", speaker=usa, reason="request") is first
-    assert render_static("chair/floor.j2", speaker=japan, reason="request") != first
-    assert render_static("chair/floor.j2", speaker=usa, reason="order") != first
+    first = render_static("chair_says/floor.j2", speaker=usa, reason="request")
+    assert first == render("chair_says/floor.j2", speaker=usa, reason="request")
+    assert render_static("chair_says/floor.j2", speaker=usa, reason="request") is first
+    assert render_static("chair_says/floor.j2", speaker=japan, reason="request") != first
+    assert render_static("chair_says/floor.j2", speaker=usa, reason="order") != first

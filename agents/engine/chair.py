@@ -36,7 +36,7 @@ def announcement(cast: Cast, segment: Segment) -> str:
     """What the chair says as a segment opens."""
     meeting = segment.meeting
     return render(
-        "chair/phase.j2",
+        "chair_says/phase.j2",
         phase=segment.kind,
         scenario=cast.scenario,
         agenda_item=segment.agenda_item,
@@ -103,7 +103,7 @@ def find_party(cast: Cast, name: str) -> str | None:
 def meeting_words(cast: Cast, requester: str, partner: str | None, granted: bool, reason: str = "") -> str:
     names = cast.delegations
     return render(
-        "chair/meeting.j2",
+        "chair_says/meeting.j2",
         granted=granted,
         requester=names[requester].short_name,
         partner=names[partner].short_name if partner else "",
@@ -112,7 +112,7 @@ def meeting_words(cast: Cast, requester: str, partner: str | None, granted: bool
 
 
 def floor_words(cast: Cast, speaker: str, reason: str) -> str:
-    return render_static("chair/floor.j2", speaker=cast.delegations[speaker], reason=reason)
+    return render_static("chair_says/floor.j2", speaker=cast.delegations[speaker], reason=reason)
 
 
 def table_draft(cast: Cast, draft: Draft, turn: int) -> tuple[Draft, list[int]]:
@@ -128,7 +128,7 @@ def table_draft(cast: Cast, draft: Draft, turn: int) -> tuple[Draft, list[int]]:
 def closing_words(cast: Cast, outcome: Outcome) -> str:
     """The chair's last words: what was agreed, what failed, and what stays undecided for want of an answer."""
     return render(
-        "chair/close.j2",
+        "chair_says/close.j2",
         outcome=outcome,
         agreed=outcome.numbers("agreed"),
         rejected=outcome.numbers("rejected"),
