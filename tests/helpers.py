@@ -2,6 +2,53 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import httpx
+
+from agents.llm.local_server import free_port
+
 ROOT = Path(__file__).resolve().parents[1]
+PARLEY = Path(sys.executable).parent / "parley"  # the installed console script
+
+
+@contextmanager
+def running_ui(folder: Path, users: str, probe: str = "/", seconds: float = 90) -> Iterator[str]:
+    """The installed ``parley ui`` (scripted model, login on for ``users``) on a free port; yields its URL.
+
+    ``CI`` is dropped from its environment: with ``CI=true`` Chainlit overwrites OPENAI_API_KEY.
+    Its log is ``folder/server.log``.
+    """
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if k != "CI"}
+    env.update(CHAINLIT_AUTH_SECRET="parley-test-secret-" + "x" * 32, PARLEY_UI_USERS=users)
+    command = [str(PARLEY), "ui", "--model", "scripted", "--port", str(port)]
+    command += ["--db", str(folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
+    url = f"http://127.0.0.1:{port}"
+    with open(folder / "server.log", "wb") as log:
+        process = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_serving(url + probe, process, seconds)
+            yield url
+        finally:
+            process.terminate()
+            process.wait(timeout=20)
+
+
+def wait_until_serving(url: str, process: subprocess.Popen, seconds: float) -> None:
+    """Poll ``url`` (a readiness probe) until it answers 200; fail if the server exits first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, f"parley ui exited with {process.returncode}"
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)  # polling a readiness probe, not waiting out a race
+    raise TimeoutError(f"{url} did not answer")

@@ -35,7 +35,7 @@ def test_no_model_given_says_which_it_chose_and_why(tmp_path, monkeypatch):
 
     assert factory.default_spec({})[0] == "local"
     assert factory.default_spec({"OPENAI_API_KEY": "sk-test"})[0] == "openai:gpt-4o-mini"
-    monkeypatch.setattr("agents.cli.run.default_spec", lambda: ("scripted", "because the test says so"))
+    monkeypatch.setattr("agents.cli.common.default_spec", lambda: ("scripted", "because the test says so"))
     result = runner.invoke(app, ["run", "--out", str(tmp_path), "--quiet", "--max-turns", "2"])
     assert result.exit_code == 0, result.output
     assert "Model: scripted (because the test says so)" in result.output

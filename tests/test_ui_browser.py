@@ -9,15 +9,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
-import sys
-import time
-import urllib.request
 
 import pytest
 
-from agents.llm.local_server import free_port
-from tests.helpers import ROOT
+from tests.helpers import ROOT, running_ui
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -30,37 +25,11 @@ pytestmark = [
 ]
 
 
-def wait_for_http(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"parley ui exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)  # polling a readiness probe
-    raise TimeoutError(f"{url} did not answer")
-
-
 @pytest.fixture(scope="module")
 def ui_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ui")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
-    env.update(CHAINLIT_AUTH_SECRET="parley-test-secret-" + "x" * 32, PARLEY_UI_USERS=f"{USER}:{PASSWORD}")
-    command = [sys.executable, "-m", "agents.cli", "ui", "--model", "scripted", "--port", str(port)]
-    command += ["--db", str(folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
-    log = open(folder / "server.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    try:
-        wait_for_http(f"http://127.0.0.1:{port}/", process)
-        yield {"url": f"http://127.0.0.1:{port}", "folder": folder}
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
+    with running_ui(folder, f"{USER}:{PASSWORD}") as url:
+        yield {"url": url, "folder": folder}
 
 
 async def log_in(page, url: str) -> None:

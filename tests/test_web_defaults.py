@@ -9,57 +9,23 @@ of one test do not spill into another's.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
-from pathlib import Path
 
 import httpx
 import pytest
 
-from agents.llm.local_server import free_port
 from agents.ui.login_limit import PER_ADDRESS, PER_USER
 from agents.ui.web import REFUSAL_KEY
+from tests.helpers import running_ui
 
-PARLEY = Path(sys.executable).parent / "parley"
 USERS = {"alice": "alice-password", "bob": "bob-password", "carol": "carol-password"}
 FOREIGN = "http://evil.example"
 
 
-def wait_until_serving(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        assert process.poll() is None, f"parley ui exited with {process.returncode}"
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            time.sleep(0.2)  # polling a readiness probe
-    raise TimeoutError(f"{url} did not answer")
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("web")
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "CI"}  # CI=true makes chainlit overwrite OPENAI_API_KEY
-    env.update(
-        CHAINLIT_AUTH_SECRET="parley-test-secret-" + "x" * 32,
-        PARLEY_UI_USERS=",".join(f"{user}:{password}" for user, password in USERS.items()),
-    )
-    command = [str(PARLEY), "ui", "--model", "scripted", "--port", str(port)]
-    command += ["--db", str(folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
-    log = open(folder / "server.log", "wb")  # noqa: SIM115
-    process = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_serving(f"{url}/auth/config", process)
+    users = ",".join(f"{user}:{password}" for user, password in USERS.items())
+    with running_ui(tmp_path_factory.mktemp("web"), users, probe="/auth/config") as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=20)
-        log.close()
 
 
 def log_in(url: str, user: str, password: str, address: str) -> httpx.Response:

@@ -22,12 +22,10 @@ from agents.batch.aggregate import CSV_FILE, load_sessions, summarise, write_csv
 from agents.batch.manifest import BatchEntry, BatchMismatch
 from agents.batch.report import VOTE_HEADINGS, summary_lines, vote_rows, write_html
 from agents.batch.runner import BatchOptions, BatchResult, run_batch
-from agents.cli.common import USER_ERRORS, console, errors, fail
+from agents.cli.common import USER_ERRORS, console, errors, fail, settings_from_options
 from agents.core.events import CHAIR, Event
 from agents.core.output import prepare_out_folder
-from agents.llm.factory import ModelPool, ModelSettings, check_spec, default_spec
-from agents.sessions.run import parse_model_for
-from agents.sessions.settings import RunSettings
+from agents.llm.factory import ModelPool, ModelSettings
 
 
 class RichBatchProgress:
@@ -91,15 +89,8 @@ def batch(
     """Run many sessions concurrently; re-run the same command to resume an interrupted batch."""
     try:
         prepare_out_folder(out)  # before any model starts
-        if model is None:
-            model, why = default_spec()
-            console.print(f"Model: [bold]{model}[/] ({why}).")
-        run_settings = RunSettings(
-            scenario=scenario,
-            model=check_spec(model),
-            model_for=parse_model_for(model_for or []),
-            seed=seed_base,
-            max_turns=max_turns,
+        run_settings = settings_from_options(
+            scenario=scenario, model=model, model_for=model_for, seed=seed_base, max_turns=max_turns
         )
         options = BatchOptions(settings=run_settings, n=sessions, out=out, concurrency=concurrency)
         settings = ModelSettings(requests_per_second=requests_per_second, max_concurrent_calls=max_concurrent_calls)

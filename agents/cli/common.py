@@ -16,8 +16,10 @@ from rich.markup import escape
 from agents.core.loading import ConfigError
 from agents.core.output import OutputError
 from agents.core.verdict import verdict as outcome_verdict
-from agents.llm.factory import ModelSpecError
+from agents.llm.factory import ModelSpecError, check_spec, default_spec
 from agents.llm.local_server import LocalModelError
+from agents.sessions.run import parse_model_for
+from agents.sessions.settings import RunSettings
 from agents.sessions.transcript import Transcript
 from agents.sessions.writer import SaveError
 
@@ -47,3 +49,22 @@ def checked(load: Callable[..., T], *args: object) -> T:
         return load(*args)
     except ConfigError as error:
         raise fail(error) from None
+
+
+def settings_from_options(
+    *, scenario: str, model: str | None, model_for: list[str] | None, seed: int | None, max_turns: int | None
+) -> RunSettings:
+    """The ``RunSettings`` that ``run``'s and ``batch``'s options describe.
+
+    With no ``--model``, says which model it chose and why, before anything starts.
+    """
+    if model is None:
+        model, why = default_spec()
+        console.print(f"Model: [bold]{model}[/] ({why}).")
+    return RunSettings(
+        scenario=scenario,
+        model=check_spec(model),
+        model_for=parse_model_for(model_for or []),
+        seed=seed,
+        max_turns=max_turns,
+    )

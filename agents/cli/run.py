@@ -8,11 +8,11 @@ from typing import Annotated
 
 import typer
 
-from agents.cli.common import USER_ERRORS, console, errors, fail, verdict
+from agents.cli.common import USER_ERRORS, console, errors, fail, settings_from_options, verdict
 from agents.cli.console import EventPrinter
 from agents.core.output import prepare_out_folder
-from agents.llm.factory import ModelPool, ModelSettings, check_spec, default_spec
-from agents.sessions.run import parse_model_for, prepare, run_prepared
+from agents.llm.factory import ModelPool, ModelSettings
+from agents.sessions.run import prepare, run_prepared
 from agents.sessions.settings import RunSettings
 from agents.sessions.transcript import Transcript
 
@@ -47,17 +47,9 @@ def run(
     """Run one session, streaming it to the terminal, and write its transcript."""
     try:
         prepare_out_folder(out)  # before any model starts
-        if model is None:
-            model, why = default_spec()
-            console.print(f"Model: [bold]{model}[/] ({why}).")
-        options = RunSettings(
-            scenario=scenario,
-            model=check_spec(model),
-            model_for=parse_model_for(model_for or []),
-            seed=seed,
-            max_turns=max_turns,
-            out=out,
-        )
+        options = settings_from_options(
+            scenario=scenario, model=model, model_for=model_for, seed=seed, max_turns=max_turns
+        ).where(out)
         settings = ModelSettings(seed=seed, timeout_seconds=timeout, max_retries=max_retries)
         started: list[Transcript] = []
         transcript = asyncio.run(_run(options, quiet, settings, started))
