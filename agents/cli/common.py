@@ -34,7 +34,7 @@ def verdict(transcript: Transcript) -> str:
     """The verdict for the line a command prints at the end: undecided clauses and silent seats named."""
     if transcript.outcome is None:
         return "no consensus"
-    return outcome_verdict(transcript.outcome, {d.id: d.short_name for d in transcript.delegations})
+    return outcome_verdict(transcript.outcome, transcript.names())
 
 
 def fail(error: Exception) -> typer.Exit:

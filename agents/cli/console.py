@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import assert_never
+
 from rich.console import Console
 from rich.rule import Rule
 from rich.table import Table
@@ -9,7 +11,21 @@ from rich.text import Text
 
 from agents.core.catalog import Cast
 from agents.core.draft import Draft
-from agents.core.events import CHAIR, Event
+from agents.core.events import (
+    CHAIR,
+    DraftUpdated,
+    ErrorEvent,
+    Event,
+    FloorGiven,
+    FloorRequested,
+    MeetingRequested,
+    Message,
+    PhaseStarted,
+    SessionEnded,
+    SessionStarted,
+    Token,
+    VoteCast,
+)
 from agents.core.outcome import Outcome
 from agents.core.verdict import STATUS_STYLES, VOTE_LEGEND, VOTE_MARKS, counts, verdict
 
@@ -19,8 +35,7 @@ class EventPrinter:
 
     def __init__(self, cast: Cast, console: Console | None = None):
         self.console = console or Console(highlight=False)
-        self.names = {pid: p.short_name for pid, p in cast.delegations.items()}
-        self.names[CHAIR] = cast.chair.short_name
+        self.names = cast.names()
         self.colours = {pid: p.colour for pid, p in cast.delegations.items()}
         self.colours[CHAIR] = cast.chair.colour
         self.streaming: str | None = None
@@ -35,20 +50,43 @@ class EventPrinter:
         return name if event.audience is None else Text.assemble(name, Text(" (private)", style="magenta"))
 
     def __call__(self, event: Event) -> None:
-        handler = getattr(self, f"on_{event.type}", None)
-        if handler is not None:
-            handler(event)
+        match event:
+            case SessionStarted():
+                self.on_session_started(event)
+            case PhaseStarted():
+                self.on_phase_started(event)
+            case FloorGiven():
+                self.on_floor_given(event)
+            case FloorRequested():
+                # The terminal shows who gets the floor, not who asked for it: a request changes nothing yet.
+                return
+            case MeetingRequested():
+                self.on_meeting_requested(event)
+            case Token():
+                self.on_token(event)
+            case Message():
+                self.on_message(event)
+            case DraftUpdated():
+                self.on_draft_updated(event)
+            case VoteCast():
+                self.on_vote_cast(event)
+            case SessionEnded():
+                self.on_session_ended(event)
+            case ErrorEvent():
+                self.on_error(event)
+            case _:
+                assert_never(event)
 
     def _end_stream(self) -> None:
         if self.streaming is not None:
             self.console.print()
             self.streaming = None
 
-    def on_session_started(self, event) -> None:
+    def on_session_started(self, event: SessionStarted) -> None:
         self.console.print(Rule(Text(event.title, style="bold")))
         self.console.print(f"Session {event.session_id}", style="dim")
 
-    def on_phase_started(self, event) -> None:
+    def on_phase_started(self, event: PhaseStarted) -> None:
         self._end_stream()
         heading = event.title + (f": {event.agenda_item}" if event.agenda_item else "")
         if event.round and event.round > 1:
@@ -56,22 +94,22 @@ class EventPrinter:
         self.console.print(Rule(heading, style="cyan"))
         self.console.print(Text.assemble(self.name(CHAIR), ": ", event.text))
 
-    def on_floor_given(self, event) -> None:
+    def on_floor_given(self, event: FloorGiven) -> None:
         self._end_stream()
         self.console.print(Text.assemble("\n", self.who(event, CHAIR), ": ", Text(event.text, style="dim")))
 
-    def on_meeting_requested(self, event) -> None:
+    def on_meeting_requested(self, event: MeetingRequested) -> None:
         self._end_stream()
         self.console.print(Text.assemble("  ", self.name(CHAIR), ": ", Text(event.text, style="magenta")))
 
-    def on_token(self, event) -> None:
+    def on_token(self, event: Token) -> None:
         if self.streaming != event.speaker:
             self._end_stream()
             self.console.print(Text.assemble(self.who(event), ": "), end="")
             self.streaming = event.speaker
         self.console.print(event.delta, end="", style=self.colours.get(event.speaker or CHAIR), markup=False)
 
-    def on_message(self, event) -> None:
+    def on_message(self, event: Message) -> None:
         if self.streaming != event.speaker:
             self._end_stream()
             self.console.print(Text.assemble(self.who(event), ": ", event.text))
@@ -80,22 +118,22 @@ class EventPrinter:
             clause = f" clause {event.move.clause}" if event.move.clause else ""
             self.console.print(f"  [{event.move.kind}{clause}]", style="dim", markup=False)
 
-    def on_draft_updated(self, event) -> None:
+    def on_draft_updated(self, event: DraftUpdated) -> None:
         self._end_stream()
         self.console.print(f"  draft: {event.change}", style="yellow")
         if event.speaker == CHAIR or "proposed" in event.change or "amended" in event.change:
             self.print_draft(event.draft)
 
-    def on_vote_cast(self, event) -> None:
+    def on_vote_cast(self, event: VoteCast) -> None:
         self._end_stream()
         marks = " ".join(f"{v.clause}:{VOTE_MARKS[v.vote]}" for v in event.votes)
         self.console.print(Text.assemble("  ", self.name(event.speaker), f" votes {marks}"))
 
-    def on_error(self, event) -> None:
+    def on_error(self, event: ErrorEvent) -> None:
         self._end_stream()
         self.console.print(Text.assemble("  ⚠ ", self.name(event.speaker), f": {event.text}"), style="red")
 
-    def on_session_ended(self, event) -> None:
+    def on_session_ended(self, event: SessionEnded) -> None:
         self._end_stream()
         self.print_draft(event.draft)
         outcome = event.outcome

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from agents.core.events import CHAIR
 from agents.core.loading import ConfigError
 from agents.core.paths import personas_dir, scenarios_dir
 from agents.core.personas import Persona, load_persona
@@ -27,6 +28,22 @@ class Cast:
         if persona_id == self.chair.id:
             return self.chair
         return self.delegations[persona_id]
+
+    def party_names(self) -> dict[str, str]:
+        """Each delegation's short name by id, in seating order (a fresh dict: callers may add to it)."""
+        return {party: persona.short_name for party, persona in self.delegations.items()}
+
+    def names(self) -> dict[str, str]:
+        """Display name by seat: the delegations, then the chair under both ``chair`` and its persona id.
+
+        The chair speaks as ``chair`` but tables clauses under its persona id, so both must resolve.
+        """
+        return {**self.party_names(), CHAIR: self.chair.short_name, self.chair.id: self.chair.short_name}
+
+    def name(self, seat: str | None) -> str:
+        """The display name of ``seat``; ``None`` is the chair, an unknown seat is shown as its id."""
+        seat = seat or CHAIR
+        return self.names().get(seat, seat)
 
 
 def _check_persona_files(folder: Path) -> dict[str, tuple[Path, Persona]]:

@@ -15,7 +15,6 @@ from agents.llm.structured import ask_structured
 
 def briefing(context: TurnContext | VoteContext, agenda_item=None) -> str:
     cast = context.cast
-    names = {pid: p.short_name for pid, p in cast.delegations.items()}
     return render(
         "briefing.j2",
         scenario=cast.scenario,
@@ -24,7 +23,7 @@ def briefing(context: TurnContext | VoteContext, agenda_item=None) -> str:
         phase_title=context.phase.title,
         agenda_item=agenda_item,
         draft=context.draft,
-        summary=context.memory.summary(names),
+        summary=context.memory.summary(cast.names()),
     )
 
 
@@ -67,22 +66,20 @@ def turn_instructions(context: TurnContext) -> str:
 
 
 def turn_messages(context: TurnContext) -> list[BaseMessage]:
-    names = {pid: p.short_name for pid, p in context.cast.delegations.items()}
     turn = turn_instructions(context)
     return [
         SystemMessage(content=system_prompt(context.persona)),
         HumanMessage(content=briefing(context, context.agenda_item)),
-        *recent_turns(context.memory, context.persona.id, names),
+        *recent_turns(context.memory, context.persona.id, context.cast.names()),
         HumanMessage(content=turn),
     ]
 
 
 def vote_messages(context: VoteContext) -> list[BaseMessage]:
-    names = {pid: p.short_name for pid, p in context.cast.delegations.items()}
     return [
         SystemMessage(content=system_prompt(context.persona)),
         HumanMessage(content=briefing(context)),
-        *recent_turns(context.memory, context.persona.id, names),
+        *recent_turns(context.memory, context.persona.id, context.cast.names()),
         HumanMessage(content=render("vote.j2", draft=context.draft)),
     ]
 

@@ -101,12 +101,11 @@ def find_party(cast: Cast, name: str) -> str | None:
 
 
 def meeting_words(cast: Cast, requester: str, partner: str | None, granted: bool, reason: str = "") -> str:
-    names = cast.delegations
     return render(
         "chair_says/meeting.j2",
         granted=granted,
-        requester=names[requester].short_name,
-        partner=names[partner].short_name if partner else "",
+        requester=cast.name(requester),
+        partner=cast.name(partner) if partner else "",
         reason=reason,
     )
 
@@ -133,7 +132,7 @@ def closing_words(cast: Cast, outcome: Outcome) -> str:
         agreed=outcome.numbers("agreed"),
         rejected=outcome.numbers("rejected"),
         undecided=outcome.numbers("undecided"),
-        silent=[cast.delegations[p].short_name if p in cast.delegations else p for p in outcome.silent],
+        silent=[cast.name(p) for p in outcome.silent],
     )
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
+from agents.core.moves import CLAUSE_MOVES, DRAFTING_MOVES
 from agents.core.personas import Persona
 from agents.core.prompts import render
 from agents.core.text import shorten
@@ -25,7 +26,7 @@ from agents.review.metrics import delegate_messages, move_kind
 from agents.review.schema import ClauseResult, DelegationScore, Evaluation, Grounding, Review, Scores, VoteCell
 from agents.sessions.transcript import Transcript
 
-DRAFT_MOVES = ("proposal", "amendment", "support", "objection")
+DRAFT_MOVES = DRAFTING_MOVES | CLAUSE_MOVES
 STATEMENT_CHARS = 300
 ERROR_CHARS = 240
 
@@ -51,7 +52,7 @@ def draft_moves(transcript: Transcript, delegation: str) -> list[str]:
         if message.speaker != delegation or kind not in DRAFT_MOVES:
             continue
         clause = f" clause {message.move.clause}" if message.move and message.move.clause else ""
-        wording = message.move.clause_text if message.move and kind in ("proposal", "amendment") else None
+        wording = message.move.clause_text if message.move and kind in DRAFTING_MOVES else None
         lines.append(f"Turn {message.turn}: {kind}{clause}" + (f": {shorten(wording, 200)}" if wording else ""))
     return lines
 

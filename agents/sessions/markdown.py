@@ -2,49 +2,89 @@
 
 from __future__ import annotations
 
-from agents.core.events import CHAIR
+from typing import assert_never
+
+from agents.core.events import (
+    CHAIR,
+    DraftUpdated,
+    ErrorEvent,
+    Event,
+    FloorGiven,
+    FloorRequested,
+    MeetingRequested,
+    Message,
+    PhaseStarted,
+    SessionEnded,
+    SessionStarted,
+    Token,
+    VoteCast,
+)
+from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
 from agents.core.verdict import VOTE_WORDS, undecided_note
 from agents.sessions.transcript import Transcript
 
 
-def _names(transcript: Transcript) -> dict[str, str]:
-    names = {d.id: d.short_name for d in transcript.delegations}
-    names[CHAIR] = transcript.scenario.chair_name
-    return names
-
-
 def _event_lines(transcript: Transcript, names: dict[str, str]) -> list[str]:
     lines: list[str] = []
     for event in transcript.events:
-        who = names.get(event.speaker or CHAIR, event.speaker or CHAIR)
-        if event.type == "phase_started":
-            item = f": {event.agenda_item}" if event.agenda_item else ""
-            lines += [
-                "",
-                f"## {event.title}{item}" + (f" (round {event.round})" if event.round and event.round > 1 else ""),
-                "",
-            ]
-            lines.append(f"*Chair:* {event.text}")
-        elif event.type == "message":
-            kind = (
-                f" ({event.move.kind}" + (f", clause {event.move.clause}" if event.move.clause else "") + ")"
-                if event.move
-                else ""
-            )
-            private = f" *(private: {' + '.join(names.get(m, m) for m in event.audience)})*" if event.audience else ""
-            lines.append(f"\n**{who}**{kind}{private}: {event.text}")
-            if event.move and event.move.clause_text and event.move.kind in ("proposal", "amendment"):
-                lines.append(f"> {event.move.clause_text}")
-        elif event.type == "meeting_requested":
-            lines.append(f"\n*Chair:* {event.text}")
-        elif event.type == "draft_updated":
-            lines.append(f"\n*Draft: {event.change}.*")
-        elif event.type == "vote_cast":
+        lines += _lines(event, names)
+    return lines
+
+
+def _lines(event: Event, names: dict[str, str]) -> list[str]:
+    """The Markdown for one event; an empty list for those the file leaves out."""
+    match event:
+        case SessionStarted():
+            # The heading and the table of delegations come from the transcript itself.
+            return []
+        case PhaseStarted():
+            return _phase_lines(event)
+        case FloorGiven():
+            # Who spoke next is clear from the speeches; the floor procedure would only add noise.
+            return []
+        case FloorRequested():
+            # Likewise: a request to speak shows in the speech that follows it.
+            return []
+        case MeetingRequested():
+            return [f"\n*Chair:* {event.text}"]
+        case Token():
+            # Transcripts keep no tokens: the complete text follows in a message.
+            return []
+        case Message():
+            return _message_lines(event, names)
+        case DraftUpdated():
+            return [f"\n*Draft: {event.change}.*"]
+        case VoteCast():
             votes = ", ".join(f"{v.clause}: {VOTE_WORDS[v.vote]}" for v in event.votes)
-            lines.append(f"- **{who}** votes {votes}")
-        elif event.type == "error":
-            lines.append(f"\n> ⚠ {who}: {event.text}")
+            return [f"- **{_who(event, names)}** votes {votes}"]
+        case SessionEnded():
+            # The final draft and the outcome get their own sections, from the transcript.
+            return []
+        case ErrorEvent():
+            return [f"\n> ⚠ {_who(event, names)}: {event.text}"]
+        case _:
+            assert_never(event)
+
+
+def _who(event: Event, names: dict[str, str]) -> str:
+    seat = event.speaker or CHAIR
+    return names.get(seat, seat)
+
+
+def _phase_lines(event: PhaseStarted) -> list[str]:
+    item = f": {event.agenda_item}" if event.agenda_item else ""
+    round_ = f" (round {event.round})" if event.round and event.round > 1 else ""
+    return ["", f"## {event.title}{item}{round_}", "", f"*Chair:* {event.text}"]
+
+
+def _message_lines(event: Message, names: dict[str, str]) -> list[str]:
+    move = event.move
+    kind = (f" ({move.kind}" + (f", clause {move.clause}" if move.clause else "") + ")") if move else ""
+    private = f" *(private: {' + '.join(names.get(m, m) for m in event.audience)})*" if event.audience else ""
+    lines = [f"\n**{_who(event, names)}**{kind}{private}: {event.text}"]
+    if move and move.clause_text and move.kind in DRAFTING_MOVES:
+        lines.append(f"> {move.clause_text}")
     return lines
 
 
@@ -62,7 +102,7 @@ def _outcome_lines(outcome: Outcome, names: dict[str, str]) -> list[str]:
 
 
 def transcript_markdown(transcript: Transcript) -> str:
-    names = _names(transcript)
+    names = transcript.names()
     scenario = transcript.scenario
     lines = [
         f"# {scenario.title}",

@@ -89,6 +89,12 @@ class Transcript(BaseModel):
         events = [event for event in self.events if event.visible_to(seat)]
         return self.model_copy(update={"events": events, "recording": []})
 
+    def names(self) -> dict[str, str]:
+        """Display name by seat, as ``Cast.names`` gives it for the session that wrote this transcript."""
+        names = {d.id: d.short_name for d in self.delegations}
+        names[CHAIR] = names[self.scenario.chair] = self.scenario.chair_name
+        return names
+
     def usage_by_speaker(self) -> dict[str, Usage]:
         """Tokens per delegation (and the chair), summed over its messages, votes and floor choices."""
         totals: dict[str, Usage] = {}

@@ -64,8 +64,7 @@ async def chat_profiles(current_user: cl.User | None = None, language: str | Non
 
 async def ask_seat(cast: Cast) -> str | None:
     chooser = ChainlitPrompter(cast.chair.short_name, cast.scenario.human_timeout_seconds)
-    options = {pid: persona.short_name for pid, persona in cast.delegations.items()}
-    options[OBSERVER] = "Observer (watch only)"
+    options = {**cast.party_names(), OBSERVER: "Observer (watch only)"}
     return await chooser.choose(f"**{cast.scenario.title}**\n\nChoose your seat:", options)
 
 

@@ -30,10 +30,7 @@ class Page:
 
     @property
     def names(self) -> dict[str, str]:
-        cast = self.presenter.cast
-        names = {pid: p.short_name for pid, p in cast.delegations.items()}
-        names[cast.chair.id] = cast.chair.short_name
-        return names
+        return self.presenter.cast.names()
 
     async def open(self, cast: Cast, seat: str | None) -> None:
         """Greet the person, show their brief and the (empty) draft, and offer the floor button."""

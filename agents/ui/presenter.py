@@ -8,11 +8,26 @@ Chainlit app only executes them, so this mapping is unit-tested without a browse
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, assert_never
 
 from agents.core.catalog import Cast
 from agents.core.draft import Draft
-from agents.core.events import CHAIR, Event
+from agents.core.events import (
+    CHAIR,
+    DraftUpdated,
+    ErrorEvent,
+    Event,
+    FloorGiven,
+    FloorRequested,
+    MeetingRequested,
+    Message,
+    PhaseStarted,
+    SessionEnded,
+    SessionStarted,
+    Token,
+    VoteCast,
+)
+from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
 from agents.core.verdict import VOTE_WORDS, undecided_note, vote_in
 
@@ -41,9 +56,7 @@ class Presenter:
     streaming: str | None = field(default=None)
 
     def author(self, seat: str | None) -> str:
-        if seat in (None, CHAIR):
-            return self.cast.chair.short_name
-        return self.cast.delegations[seat].short_name
+        return self.cast.name(seat)
 
     def present(self, event: Event) -> list[Shown]:
         """What to show for ``event``: nothing when it was said in a side meeting this seat was not in.
@@ -52,16 +65,40 @@ class Presenter:
         """
         if event.audience is not None and self.seat not in event.audience:
             return []
-        handler = getattr(self, f"_on_{event.type}", None)
-        return handler(event) if handler else []
+        match event:
+            case SessionStarted():
+                # The page is opened (greeting, brief, draft panel) before the session starts.
+                return []
+            case PhaseStarted():
+                return self._on_phase_started(event)
+            case FloorGiven():
+                return self._on_floor_given(event)
+            case FloorRequested():
+                return self._on_floor_requested(event)
+            case MeetingRequested():
+                return self._on_meeting_requested(event)
+            case Token():
+                return self._on_token(event)
+            case Message():
+                return self._on_message(event)
+            case DraftUpdated():
+                return self._on_draft_updated(event)
+            case VoteCast():
+                return self._on_vote_cast(event)
+            case SessionEnded():
+                return self._on_session_ended(event)
+            case ErrorEvent():
+                return self._on_error(event)
+            case _:
+                assert_never(event)
 
     def private_tag(self, event: Event) -> str:
         return " *(in private)*" if event.audience is not None else ""
 
-    def _on_meeting_requested(self, event) -> list[Shown]:
+    def _on_meeting_requested(self, event: MeetingRequested) -> list[Shown]:
         return [Shown("post", self.author(CHAIR), f"*{event.text}*", "notice")]
 
-    def _on_phase_started(self, event) -> list[Shown]:
+    def _on_phase_started(self, event: PhaseStarted) -> list[Shown]:
         heading = event.title
         if event.agenda_item:
             heading += f": {self.cast.scenario.agenda_item(event.agenda_item).title}"
@@ -70,14 +107,14 @@ class Presenter:
         text = f"### {heading}\n\n**{self.author(CHAIR)}:** {event.text}"
         return [Shown("post", self.author(CHAIR), text, "phase")]
 
-    def _on_floor_given(self, event) -> list[Shown]:
+    def _on_floor_given(self, event: FloorGiven) -> list[Shown]:
         yours = " **It is your turn.**" if event.speaker == self.seat else ""
         return [Shown("post", self.author(CHAIR), f"*{event.text}*{yours}", "floor")]
 
-    def _on_floor_requested(self, event) -> list[Shown]:
+    def _on_floor_requested(self, event: FloorRequested) -> list[Shown]:
         return [Shown("post", self.author(CHAIR), f"*{self.author(event.speaker)} asks for the floor.*", "floor")]
 
-    def _on_token(self, event) -> list[Shown]:
+    def _on_token(self, event: Token) -> list[Shown]:
         if event.speaker == self.seat:
             return []
         prefix = ""
@@ -86,32 +123,32 @@ class Presenter:
             prefix = f"**{self.author(event.speaker)}:** "
         return [Shown("stream", self.author(event.speaker), prefix + event.delta)]
 
-    def _on_message(self, event) -> list[Shown]:
+    def _on_message(self, event: Message) -> list[Shown]:
         name = self.author(event.speaker)
         tag = ""
         if event.move is not None and event.move.kind != "statement":
             clause = f" {event.move.clause}" if event.move.clause else ""
             tag = f" `[{event.move.kind}{clause}]`"
         wording = ""
-        if event.move is not None and event.move.clause_text and event.move.kind in ("proposal", "amendment"):
+        if event.move is not None and event.move.clause_text and event.move.kind in DRAFTING_MOVES:
             wording = f"\n\n> {event.move.clause_text}"
         content = f"**{name}:**{self.private_tag(event)} {event.text}{tag}{wording}"
         was_streaming = self.streaming == event.speaker
         self.streaming = None
         return [Shown("finish" if was_streaming else "post", name, content, "speech")]
 
-    def _on_draft_updated(self, event) -> list[Shown]:
+    def _on_draft_updated(self, event: DraftUpdated) -> list[Shown]:
         note = Shown("post", self.author(CHAIR), f"*Draft: {event.change}.*", "notice")
         return [note, Shown("draft", self.author(CHAIR), draft=event.draft)]
 
-    def _on_vote_cast(self, event) -> list[Shown]:
+    def _on_vote_cast(self, event: VoteCast) -> list[Shown]:
         marks = ", ".join(f"{v.clause}: {VOTE_WORDS[v.vote]}" for v in event.votes) or "no clauses"
         return [Shown("post", self.author(event.speaker), f"**{self.author(event.speaker)}** votes: {marks}", "vote")]
 
-    def _on_error(self, event) -> list[Shown]:
+    def _on_error(self, event: ErrorEvent) -> list[Shown]:
         return [Shown("post", self.author(CHAIR), f"⚠ {self.author(event.speaker)}: {event.text}", "error")]
 
-    def _on_session_ended(self, event) -> list[Shown]:
+    def _on_session_ended(self, event: SessionEnded) -> list[Shown]:
         return [
             Shown(
                 "outcome",
@@ -142,7 +179,7 @@ def outcome_markdown(presenter: Presenter, outcome: Outcome) -> str:
     parties = list(presenter.cast.delegations)
     heading = "Consensus reached" if outcome.consensus else "No consensus"
     lines = [f"## Outcome: {heading}", "", f"Rule: {outcome.rule.replace('_', '-')}.", ""]
-    note = undecided_note(outcome, {p: presenter.author(p) for p in parties})
+    note = undecided_note(outcome, presenter.cast.names())
     if note:
         lines += [f"{note}: silence is not counted as consent.", ""]
     if outcome.clauses:

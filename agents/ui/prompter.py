@@ -82,7 +82,7 @@ class ChainlitPrompter:
 
     async def ask_meeting(self, context: TurnContext) -> str | None:
         """Which delegation to meet in private after this round; the chair rules on it after the move."""
-        others = {pid: p.short_name for pid, p in context.cast.delegations.items() if pid != context.persona.id}
+        others = {pid: name for pid, name in context.cast.party_names().items() if pid != context.persona.id}
         partner = await self.choose("Meet which delegation in private, after this round?", others)
         if partner:
             await self.tell(f"Noted: the chair will rule on a meeting with {others[partner]} once you have moved.")

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 from langchain_core.messages import BaseMessage, SystemMessage
 
+from agents.core.moves import CLAUSE_MOVES
+
 _SECTION = re.compile(r"^(?P<heading>[A-Z][^\n:]*):\s*$")
 _BULLET = re.compile(r"^- (?:(?P<key>[a-z0-9-]+): )?(?P<text>.+)$")
 _CLAUSE = re.compile(r"^Clause (?P<number>\d+)(?: \([^)]*\))?: (?P<text>.+)$", re.MULTILINE)
@@ -161,7 +163,7 @@ def _meeting_wish(facts: PromptFacts, digest: bytes) -> str | None:
 
 def _clause_move(facts: PromptFacts, digest: bytes, kinds: list[str], request_floor: bool) -> dict:
     number = int(_pick([str(n) for n in sorted(facts.clauses)], digest, 6))
-    kind = _pick([k for k in kinds if k in ("amendment", "support", "objection")] or ["support"], digest, 7)
+    kind = _pick([k for k in kinds if k in CLAUSE_MOVES] or ["support"], digest, 7)
     who = facts.short_name
     if kind == "amendment":
         addition = _first_sentence(_position(facts, digest)).lower()
