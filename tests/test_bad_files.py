@@ -140,7 +140,7 @@ def test_truncated_transcript_is_refused(tmp_path):
 def test_transcript_of_another_version_says_which_is_expected(tmp_path):
     path = tmp_path / "t.json"
     path.write_text('{"schema_version": 0, "session_id": "x"}', encoding="utf-8")
-    with pytest.raises(ConfigError, match="schema_version: found 0, this Parley reads version 1"):
+    with pytest.raises(ConfigError, match="schema_version: found 0, this Parley reads versions 1 and 2"):
         load_transcript(path)
 
 

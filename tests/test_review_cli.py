@@ -68,8 +68,8 @@ def test_a_truncated_transcript_is_refused_with_the_file_and_the_problem_named(s
         (lambda d: d.pop("session_id"), "session_id: Field required"),
         (lambda d: d["events"][3].update(type="shout"), "events[3]"),
         (lambda d: d["outcome"].update(consensus="perhaps"), "outcome.consensus"),
-        (lambda d: d.update(schema_version=0), "schema_version: found 0, this Parley reads version 1"),
-        (lambda d: d.pop("schema_version"), "schema_version: found None, this Parley reads version 1"),
+        (lambda d: d.update(schema_version=0), "schema_version: found 0, this Parley reads versions 1 and 2"),
+        (lambda d: d.pop("schema_version"), "schema_version: found None, this Parley reads versions 1 and 2"),
     ],
 )
 def test_a_malformed_or_older_transcript_is_refused_naming_what_is_wrong(sessions, tmp_path, change, words):
