@@ -3,7 +3,7 @@
 Typer's CliRunner reads the code from ``typer.Exit`` itself, so in-process tests never noticed
 a ``main()`` that dropped it and made the script exit 0 on every failure. These run the
 console script as a user's shell does (with PYTHONPATH kept, so it imports this checkout).
-Each case names the README line it checks.
+Each case names the documentation line it checks (docs/*.md).
 """
 
 from __future__ import annotations
@@ -29,11 +29,11 @@ from tests.helpers import ROOT
 
 PARLEY = Path(sys.executable).parent / "parley"
 
-# The README lines the cases cover (section: the words of the line).
-RUN_CODES = "The command line: 'Exit codes: 0 done, 1 validate found a bad file, 2 bad input ..., 130 interrupted'"
-REVIEW_CODES = "Reviewing transcripts: 'Bad input is refused with exit code 2 and the file and field named'"
-BATCH_CODES = "Batches: 'Exit codes: 0 all sessions complete, 1 some session failed, 2 bad input, 130 interrupted'"
-REPLAY_CODES = "Replay: 'prints Identical to the original... and exits 0, or names the first difference and exits 1'"
+# The documentation lines the cases cover (page, section: the words of the line).
+RUN_CODES = "docs/cli.md, Exit codes: '0 done, 1 validate found a bad file, 2 bad input ..., 130 interrupted'"
+REVIEW_CODES = "docs/review.md, Bad input: 'refused with exit code 2 and the file and field named'"
+BATCH_CODES = "docs/batches.md, Exit codes: '0 all complete, 1 some session failed, 2 bad input, 130 interrupted'"
+REPLAY_CODES = "docs/replay-and-fork.md, Exit codes: '0 when the replay is identical, 1 when it differs'"
 
 
 def parley_env(**extra: str) -> dict[str, str]:
@@ -103,7 +103,7 @@ def broken_home(home: Path) -> Path:
 
 @dataclass(frozen=True)
 class Case:
-    covers: str  # the README line
+    covers: str  # the documentation line
     args: Callable[[Files, Path], list[str]]  # from the inputs and an empty output folder
     code: int
     says: str  # in stdout or stderr
@@ -112,7 +112,7 @@ class Case:
 
 
 def sessions_failed(out: Path) -> None:
-    """Batches: 'some session failed (the others are kept; run again to retry it)'."""
+    """docs/batches.md: 'some session failed (the others are kept; run again to retry it)'."""
     entries = json.loads((out / "batch.json").read_text())["sessions"].values()
     assert [entry["status"] for entry in entries] == ["failed", "failed"]
     assert all("no_such_variable" in entry["error"] for entry in entries)

@@ -56,4 +56,4 @@ def fork(
 
 async def _fork(parent: Transcript, options: ForkOptions, quiet: bool) -> Transcript:
     with ModelPool() as pool:
-        return await fork_transcript(parent, options, pool, event_printer(parent, quiet))
+        return await fork_transcript(parent, options, pool, event_printer(parent, quiet, options.persona_for))

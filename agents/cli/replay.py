@@ -15,7 +15,7 @@ from agents.cli.console import EventPrinter
 from agents.core.catalog import Catalog
 from agents.core.output import prepare_out_folder
 from agents.sessions.replay import ReplayError, first_difference, normalised, replay_transcript
-from agents.sessions.run import split_pairs
+from agents.sessions.run import load_persona_overrides, split_pairs
 from agents.sessions.transcript import Transcript, load_transcript
 
 TranscriptPath = Annotated[Path, typer.Argument(help="a transcript JSON file written by parley")]
@@ -27,11 +27,18 @@ def parse_persona_for(pairs: list[str]) -> dict[str, Path]:
     return {seat: Path(path).resolve() for seat, path in split_pairs(pairs, "--persona-for", "FILE").items()}
 
 
-def event_printer(transcript: Transcript, quiet: bool) -> EventPrinter | None:
-    """A printer for the session's events, or None with ``quiet``."""
+def event_printer(
+    transcript: Transcript, quiet: bool, persona_for: dict[str, Path] | None = None
+) -> EventPrinter | None:
+    """A printer for the session's events, or None with ``quiet``.
+
+    The cast is the session's own: its persona files (and a fork's new ones in ``persona_for``)
+    over the shipped personas, so that a session of personas that do not ship can be shown.
+    """
     if quiet:
         return None
-    return EventPrinter(Catalog().cast(transcript.settings.scenario), console)
+    overrides = load_persona_overrides({**transcript.settings.persona_for, **(persona_for or {})})
+    return EventPrinter(Catalog().cast(transcript.settings.scenario, overrides=overrides), console)
 
 
 def replay(
