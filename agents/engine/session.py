@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import typing
 import uuid
-from collections.abc import AsyncIterator, Callable, Mapping
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -165,7 +165,7 @@ class Session:
     def run_config(self) -> RunnableConfig:
         return {"configurable": {"thread_id": self.session_id}, "recursion_limit": RECURSION_LIMIT}
 
-    async def run(self, resume: bool = False, record: EventWriter | None = None) -> AsyncIterator[Event]:
+    async def run(self, resume: bool = False, record: EventWriter | None = None) -> AsyncGenerator[Event, None]:
         """Run the session, yielding every event as it happens.
 
         With ``resume`` it continues from the session's last checkpoint instead of starting:
