@@ -96,7 +96,7 @@ def broken_home(home: Path) -> Path:
     """Parley's data folders with a closing template that names an undefined variable."""
     for name in ("prompts", "personas", "scenarios"):
         shutil.copytree(ROOT / name, home / name)
-    close = home / "prompts" / "chair" / "close.j2"
+    close = home / "prompts" / "chair_says" / "close.j2"
     close.write_text(close.read_text() + "{{ no_such_variable }}\n", encoding="utf-8")
     return home
 

@@ -108,7 +108,7 @@ def load_sessions(folder: Path, manifest: BatchManifest, n: int | None = None) -
     loaded = []
     for index in sorted(manifest.sessions):
         entry = manifest.sessions[index]
-        if (n is None or index < n) and finished(folder, entry):
+        if (n is None or index < n) and entry.session_id is not None and finished(folder, entry):
             transcript = load_transcript(session_file(folder, entry.session_id, ".json"))
             loaded.append((session_row(index, entry.seed, transcript), transcript))
     return loaded

@@ -21,6 +21,7 @@ from agents.batch.manifest import BatchConfig, BatchEntry, BatchManifest, finish
 from agents.core.catalog import Cast, Catalog
 from agents.core.events import Event
 from agents.core.output import prepare_out_folder, session_file
+from agents.core.personas import Persona
 from agents.engine.session import new_session_id
 from agents.llm.factory import ModelHandle, ModelPool, check_spec, default_spec
 from agents.sessions.run import prepare, run_prepared, seat_specs
@@ -90,7 +91,7 @@ async def run_batch(
     result = BatchResult(manifest)
     for index in range(options.n):
         entry = manifest.entry(index)
-        if finished(options.out, entry):
+        if entry.session_id is not None and finished(options.out, entry):
             entry.status = "complete"
             # A kill between writing the transcript and removing its journal leaves the journal.
             session_file(options.out, entry.session_id, ".events.jsonl").unlink(missing_ok=True)
@@ -124,7 +125,7 @@ class _CastOnce:
     def __init__(self, catalog: Catalog, cast: Cast):
         self.catalog, self._cast = catalog, cast
 
-    def cast(self, name: str, overrides: dict | None = None) -> Cast:
+    def cast(self, name: str, overrides: dict[str, Persona] | None = None) -> Cast:
         return self.catalog.cast(name, overrides) if overrides else self._cast
 
 
@@ -152,7 +153,7 @@ async def _run_one(
             pool,
             catalog,
             models=session_models,
-            session_id=session_id,  # type: ignore[arg-type]
+            session_id=session_id,
         )
         on_event = None if progress is None else (lambda event: progress.event(index, event))
         try:

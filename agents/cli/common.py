@@ -23,8 +23,8 @@ from agents.sessions.settings import RunSettings
 from agents.sessions.transcript import Transcript
 from agents.sessions.writer import SaveError
 
-console = Console(highlight=False)
-errors = Console(stderr=True, highlight=False)
+console = Console(highlight=False, soft_wrap=True)  # paths and ids in a line stay whole, however narrow
+errors = Console(stderr=True, highlight=False, soft_wrap=True)
 
 T = TypeVar("T")
 USER_ERRORS = (ConfigError, ModelSpecError, LocalModelError, OutputError, SaveError)

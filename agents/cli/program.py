@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Protocol, TypeGuard
 
 import click
 import typer
@@ -44,14 +45,22 @@ def main(args: list[str] | None = None) -> int:
     except SystemExit as done:  # click's own exits (--help, usage errors)
         return int(done.code or 0)
     except Exception as error:
-        if not is_usage_error(error):
-            raise
-        error.show()
-        return error.exit_code
+        if is_usage_error(error):
+            error.show()
+            return error.exit_code
+        raise
     return result if isinstance(result, int) else 0
 
 
-def is_usage_error(error: Exception) -> bool:
+class UsageError(Protocol):
+    """What click's and Typer's usage errors share."""
+
+    exit_code: int
+
+    def show(self) -> None: ...
+
+
+def is_usage_error(error: Exception) -> TypeGuard[UsageError]:
     """A command-line mistake (missing argument, bad option): shown as one line, not a traceback.
 
     Recent Typer versions carry their own copy of click, whose exceptions derive from

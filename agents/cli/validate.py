@@ -58,7 +58,8 @@ def validate_files(paths: list[Path]) -> Iterator[tuple[Path, str | None]]:
 def validate(files: Annotated[list[Path], typer.Argument(help="persona, scenario or transcript files")]) -> None:
     """Check persona, scenario and transcript files; name the file and field of every problem."""
     bad = 0
-    for path, problem in checked(list, validate_files(files)):
+    results: list[tuple[Path, str | None]] = checked(list, validate_files(files))
+    for path, problem in results:
         if problem is None:
             console.print(f"[green]ok[/]   {escape(str(path))}")
         else:

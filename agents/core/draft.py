@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Literal
 
 from pydantic import BaseModel, Field
@@ -53,7 +54,7 @@ class Draft(BaseModel):
         clause = Clause(number=number, text=text, proposed_by=by, agenda_item=agenda_item, history=[revision])
         return Draft(clauses=[*self.clauses, clause])
 
-    def replace(self, number: int, change: dict) -> Draft:
+    def replace(self, number: int, change: Mapping[str, object]) -> Draft:
         """A new draft with clause ``number`` updated by ``change`` (a dict of fields)."""
         clauses = [c.model_copy(update=change) if c.number == number else c for c in self.clauses]
         return Draft(clauses=clauses)

@@ -43,7 +43,8 @@ class EventBase(BaseModel):
     def task(self, value: str | None) -> None:
         self._task = value
 
-    @computed_field
+    # mypy cannot type a decorated property (python/mypy#1362); pydantic documents this ignore.
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def visibility(self) -> Literal["public", "private"]:
         """Written to transcripts so every event says who could see it (derived from ``audience``)."""
@@ -80,9 +81,13 @@ class MeetingRequested(EventBase):
     text: str = ""
 
 
+# Why a seat has the floor: the floor policy's reason, or "chair" when the chair's model chose.
+FloorGivenReason = Literal["order", "request", "follow-up", "chair"]
+
+
 class FloorGiven(EventBase):
     type: Literal["floor_given"] = "floor_given"
-    reason: Literal["order", "request", "follow-up", "chair"]
+    reason: FloorGivenReason
     text: str = ""
     model: str | None = Field(default=None, description="set when the chair's model chose")
     usage: Usage | None = None

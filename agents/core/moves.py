@@ -6,12 +6,12 @@ docstrings and field descriptions are part of the prompt: keep them short and pl
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
 MoveKind = Literal["statement", "proposal", "amendment", "support", "objection", "question", "yield"]
-MOVE_KINDS: tuple[str, ...] = MoveKind.__args__
+MOVE_KINDS: tuple[MoveKind, ...] = get_args(MoveKind)
 CLAUSE_MOVES = frozenset({"amendment", "support", "objection"})
 DRAFTING_MOVES = frozenset({"proposal", "amendment"})
 BallotChoice = Literal["accept", "object", "abstain"]

@@ -41,7 +41,8 @@ class ClauseOutcome(BaseModel):
             data.setdefault("status", "agreed" if agreed else "rejected")
         return data
 
-    @computed_field
+    # mypy cannot type a decorated property (python/mypy#1362); pydantic documents this ignore.
+    @computed_field  # type: ignore[prop-decorator]
     @property
     def agreed(self) -> bool:
         return self.status == "agreed"

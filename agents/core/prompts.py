@@ -10,7 +10,7 @@ from agents.core.paths import prompts_dir
 
 _PLAIN = (str, int, float, bool, type(None))
 _STATIC_CACHE_SIZE = 1024
-_static: dict[tuple, tuple[tuple[object, ...], str]] = {}
+_static: dict[tuple[object, ...], tuple[tuple[object, ...], str]] = {}
 
 
 @cache

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import Field, model_validator
 
@@ -24,7 +24,8 @@ PHASE_TITLES: dict[str, str] = {
     "side_meeting": "Private side meeting",
 }
 # Phases after which a side meeting may be held (set in the scenario or asked for at the table).
-MEETING_PHASES = ("opening", "discussion", "drafting", "amendments")
+MeetingPhase = Literal["opening", "discussion", "drafting", "amendments"]
+MEETING_PHASES: tuple[MeetingPhase, ...] = get_args(MeetingPhase)
 
 
 class AgendaItem(Strict):
@@ -50,7 +51,7 @@ class SideMeeting(Strict):
     """A meeting set in the scenario, held in private after a phase: only its members hear it."""
 
     members: list[str] = Field(min_length=2, max_length=3)
-    after: Literal[MEETING_PHASES] = Field(description="the phase after which it is held")
+    after: MeetingPhase = Field(description="the phase after which it is held")
     topic: str = Field(default="", max_length=200)
     rounds: int = Field(default=1, ge=1, le=3)
     sources: list[str] = Field(default_factory=list)

@@ -28,20 +28,25 @@ class StrictLoader(yaml.SafeLoader):
         self.max_depth = max_depth
         self._depth = 0
 
-    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node | None:
         self._depth += 1
         try:
             if self._depth > self.max_depth:
                 problem = f"nested more than {self.max_depth} levels deep"
-                raise ComposerError(None, None, problem, self.peek_event().start_mark)
-            return super().compose_node(parent, index)
+                # types-PyYAML leaves Parser.peek_event unannotated.
+                raise ComposerError(None, None, problem, self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            # types-PyYAML says the index is an int, but PyYAML passes the key node (or None) for
+            # a mapping's entries; it only hands the index on to resolvers.
+            return super().compose_node(parent, index)  # type: ignore[arg-type]
         finally:
             self._depth -= 1
 
     def construct_mapping(self, node: yaml.Node, deep: bool = False) -> dict[Any, Any]:
         if isinstance(node, yaml.MappingNode):
             self._refuse_duplicate_keys(node)
-        return super().construct_mapping(node, deep=deep)
+        # types-PyYAML wants a MappingNode, but a scalar tagged ``!!map`` arrives here too, and
+        # PyYAML's own check turns it into a ConstructorError with its line.
+        return super().construct_mapping(node, deep=deep)  # type: ignore[arg-type]
 
     def _refuse_duplicate_keys(self, node: yaml.MappingNode) -> None:
         # Merge keys (``<<: *base``) may legitimately be overridden, so only written keys count.

@@ -11,7 +11,8 @@ from __future__ import annotations
 import asyncio
 import re
 import unicodedata
-from typing import Protocol
+from collections.abc import Awaitable
+from typing import Protocol, TypeVar
 
 from agents.core.moves import Ballot, Move
 from agents.delegates.base import TextSink, TurnContext, TurnResult, VoteContext, VoteResult
@@ -19,6 +20,7 @@ from agents.delegates.base import TextSink, TurnContext, TurnResult, VoteContext
 MAX_TEXT_CHARS = 4000
 PERSON_LABEL = "person"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_Answer = TypeVar("_Answer")
 
 
 class InputRejected(ValueError):
@@ -57,7 +59,7 @@ class HumanDelegate:
         self.label = label
         self.grace_seconds = grace_seconds
 
-    async def _within_time(self, asking) -> object | None:
+    async def _within_time(self, asking: Awaitable[_Answer | None]) -> _Answer | None:
         """The prompter's answer; None if it gave none, or hung past the limit (plus a grace period)."""
         try:
             return await asyncio.wait_for(asking, timeout=self.timeout_seconds + self.grace_seconds)

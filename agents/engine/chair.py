@@ -14,11 +14,13 @@ from langchain_core.messages import HumanMessage, SystemMessage
 
 from agents.core.catalog import Cast
 from agents.core.draft import Draft
+from agents.core.events import FloorGivenReason
 from agents.core.moves import FloorChoice, Move
 from agents.core.outcome import Outcome
 from agents.core.prompts import render, render_static
 from agents.core.scenarios import MEETING_PHASES
 from agents.core.usage import Usage
+from agents.engine.floor import FloorReason
 from agents.engine.programme import MeetingCall, Segment
 from agents.llm.structured import ask_structured
 
@@ -26,7 +28,7 @@ from agents.llm.structured import ask_structured
 @dataclass
 class FloorDecision:
     speaker: str
-    reason: str
+    reason: FloorGivenReason
     model: str | None = None
     usage: Usage | None = None
     note: str | None = None
@@ -166,7 +168,7 @@ async def choose_speaker(
     cast: Cast,
     model: BaseChatModel | None,
     candidates: list[str],
-    reason: str,
+    reason: FloorReason,
     segment: Segment,
     recent_speakers: list[str],
 ) -> FloorDecision:

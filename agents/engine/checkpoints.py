@@ -57,7 +57,7 @@ async def _close(ready: asyncio.Future[AsyncSqliteSaver]) -> None:
 
 
 @asynccontextmanager
-async def open_checkpointer(path: Path | None) -> AsyncIterator[BaseCheckpointSaver]:
+async def open_checkpointer(path: Path | None) -> AsyncIterator[BaseCheckpointSaver[str]]:
     """A checkpointer for one session: in memory without ``path``, else the file's shared saver.
 
     The file's connection is opened by the first session that needs it and closed when the

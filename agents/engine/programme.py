@@ -73,6 +73,7 @@ def build_programme(scenario: Scenario) -> list[Segment]:
     """Expand the scenario's phases: discussion runs ``rounds`` passes per agenda item."""
     segments: list[Segment] = []
     for index, phase in enumerate(scenario.phases):
+        passes: list[tuple[AgendaItem | None, int]]
         if phase.kind == "discussion":
             passes = [(item, r) for item in scenario.agenda for r in range(1, phase.rounds + 1)]
         elif phase.kind == "amendments":

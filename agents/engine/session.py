@@ -12,14 +12,16 @@ delegate sees only ``memory.visible_to(seat)``, so no other seat's prompt ever h
 
 from __future__ import annotations
 
+import typing
 import uuid
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncGenerator, Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
+from langchain_core.runnables import RunnableConfig
 from langgraph.config import get_config, get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, Send
@@ -45,6 +47,7 @@ from agents.core.events import (
 from agents.core.ids import MAX_ID_LENGTH
 from agents.core.memory import TurnRecord
 from agents.core.moves import Move, normalise_ballot
+from agents.core.outcome import Outcome
 from agents.delegates.base import Delegate, TurnContext, TurnResult, VoteContext, VoteResult
 from agents.engine import chair
 from agents.engine.checkpoints import open_checkpointer
@@ -54,6 +57,9 @@ from agents.engine.state import SessionState
 from agents.engine.tally import tally
 
 RECURSION_LIMIT = 100_000
+
+# What nodes write events with; ``Session.run``'s ``record`` has the same shape.
+EventWriter = Callable[[Event], None]
 
 
 @dataclass
@@ -83,7 +89,7 @@ def new_session_id(scenario_id: str) -> str:
     return scenario_id[: MAX_ID_LENGTH - len(suffix)] + suffix
 
 
-def task_writer(record: Callable[[Event], None]) -> Callable[[Event], None]:
+def task_writer(record: EventWriter) -> EventWriter:
     """The node's event writer, tagging each event with the graph task that emitted it.
 
     Each event is passed to ``record`` (see ``Session.run``) at once, inside the task, then
@@ -108,7 +114,7 @@ def audience(segment: Segment) -> list[str] | None:
     return list(segment.audience) if segment.audience else None
 
 
-def audience_writer(emit: Callable[[Event], None], segment: Segment) -> Callable[[Event], None]:
+def audience_writer(emit: EventWriter, segment: Segment) -> EventWriter:
     """A writer that marks every event it writes as heard only by ``segment``'s audience."""
     members = audience(segment)
     if members is None:
@@ -127,7 +133,7 @@ class Session:
     def __init__(
         self,
         cast: Cast,
-        delegates: dict[str, Delegate],
+        delegates: Mapping[str, Delegate],
         chair_model: BaseChatModel | None = None,
         config: SessionConfig | None = None,
     ):
@@ -143,7 +149,7 @@ class Session:
         self.policy: FloorPolicy = POLICIES[self.config.floor_policy]()
         self.parties = list(cast.scenario.parties)
         self._floor_requests: list[str] = []
-        self._record: Callable[[Event], None] = _ignore
+        self._record: EventWriter = _ignore
 
     def request_floor(self, party: str) -> None:
         """A delegation asks for the floor between turns (a person's button, say).
@@ -156,10 +162,10 @@ class Session:
     # -- running -----------------------------------------------------------------------------
 
     @property
-    def run_config(self) -> dict[str, Any]:
+    def run_config(self) -> RunnableConfig:
         return {"configurable": {"thread_id": self.session_id}, "recursion_limit": RECURSION_LIMIT}
 
-    async def run(self, resume: bool = False, record: Callable[[Event], None] | None = None) -> AsyncIterator[Event]:
+    async def run(self, resume: bool = False, record: EventWriter | None = None) -> AsyncGenerator[Event, None]:
         """Run the session, yielding every event as it happens.
 
         With ``resume`` it continues from the session's last checkpoint instead of starting:
@@ -189,7 +195,8 @@ class Session:
             graph = self.build_graph().compile(checkpointer=saver)
             stream = graph.astream(start, self.run_config, stream_mode="custom", durability="sync")
             async for event in stream:
-                yield event
+                # In "custom" mode the stream carries exactly what the nodes wrote: events.
+                yield typing.cast(Event, event)
 
     async def resume_point(self) -> ResumePoint | None:
         """What a resume starts from; None if the session has no checkpoint.
@@ -205,11 +212,13 @@ class Session:
         unfinished = frozenset(f"{task.name}:{task.id}" for task in snapshot.tasks if task.result is None)
         return ResumePoint(unfinished, ended=not snapshot.tasks, turns=snapshot.values.get("turn", 0))
 
-    def build_graph(self) -> StateGraph:
+    def build_graph(self) -> StateGraph[SessionState]:
         graph = StateGraph(SessionState)
         graph.add_node("chair", self.chair_node, destinations=("delegate_turn", "cast_vote", END))
         graph.add_node("delegate_turn", self.delegate_turn)
-        graph.add_node("cast_vote", self.cast_vote)
+        # LangGraph types a node's input as state-like (a model, dataclass or TypedDict); this
+        # node is reached only by ``Send``, which hands it the plain dict it was sent with.
+        graph.add_node("cast_vote", self.cast_vote)  # type: ignore[arg-type]
         graph.add_node("tally", self.tally_node)
         graph.add_edge(START, "chair")
         graph.add_edge("delegate_turn", "chair")
@@ -222,7 +231,7 @@ class Session:
     def budget_spent(self, turn: int) -> bool:
         return self.config.max_turns is not None and turn >= self.config.max_turns
 
-    async def chair_node(self, state: SessionState) -> Command:
+    async def chair_node(self, state: SessionState) -> Command[str]:
         """Advance through the programme until someone must act: a speaker, the vote, or the end."""
         emit = task_writer(self._record)
         work = state.model_copy()
@@ -266,11 +275,11 @@ class Session:
         work.segment_open = False
 
     def chair_update(self, work: SessionState) -> dict[str, Any]:
-        fields = ("segment", "segment_open", "floor", "rotation", "speaker", "draft", "outcome")
+        fields: tuple[str, ...] = ("segment", "segment_open", "floor", "rotation", "speaker", "draft", "outcome")
         fields += ("meeting", "meeting_queue")
         return {name: getattr(work, name) for name in fields}
 
-    def open_segment(self, work: SessionState, segment: Segment, emit: Callable) -> None:
+    def open_segment(self, work: SessionState, segment: Segment, emit: EventWriter) -> None:
         text = chair.announcement(self.cast, segment)
         emit(
             PhaseStarted(
@@ -296,7 +305,7 @@ class Session:
             work.rotation += 1
         work.segment_open = True
 
-    def take_floor_requests(self, work: SessionState, segment: Segment, emit: Callable) -> None:
+    def take_floor_requests(self, work: SessionState, segment: Segment, emit: EventWriter) -> None:
         """Move requests made between turns into this pass of the floor."""
         while self._floor_requests:
             party = self._floor_requests.pop(0)
@@ -316,7 +325,9 @@ class Session:
         recent = [record.speaker for record in work.memory.recent]
         return await chair.choose_speaker(self.cast, self.chair_model, candidates, reason, segment, recent)
 
-    def give_floor(self, work: SessionState, segment: Segment, decision: chair.FloorDecision, emit) -> None:
+    def give_floor(
+        self, work: SessionState, segment: Segment, decision: chair.FloorDecision, emit: EventWriter
+    ) -> None:
         work.speaker = decision.speaker
         if decision.note:
             emit(ErrorEvent(phase=segment.kind, turn=work.turn, speaker=CHAIR, text=decision.note))
@@ -333,12 +344,12 @@ class Session:
             )
         )
 
-    def call_vote(self, work: SessionState, segment: Segment) -> Command:
+    def call_vote(self, work: SessionState, segment: Segment) -> Command[str]:
         task = {"draft": work.draft, "memory": work.memory, "turn": work.turn, "segment": work.segment}
         sends = [Send("cast_vote", {**task, "party": party}) for party in self.parties]
         return Command(goto=sends, update=self.chair_update(work))
 
-    def close_session(self, work: SessionState, emit: Callable) -> None:
+    def close_session(self, work: SessionState, emit: EventWriter) -> None:
         outcome = work.outcome or chair.no_vote_outcome(self.cast.scenario.consensus_rule)
         words = chair.closing_words(self.cast, outcome)
         outcome = outcome.model_copy(update={"summary": words})
@@ -349,9 +360,8 @@ class Session:
     # -- delegates ---------------------------------------------------------------------------
 
     async def delegate_turn(self, state: SessionState) -> dict[str, Any]:
-        segment = self.segment_at(state)
+        segment, speaker = self.turn_given(state)
         emit = audience_writer(task_writer(self._record), segment)
-        speaker = state.speaker
         persona = self.cast.delegations[speaker]
         turn = state.turn + 1
         context = TurnContext(
@@ -405,9 +415,19 @@ class Session:
         update = {"turn": turn, "draft": draft, "floor": floor, "memory": memory, "speaker": None}
         return update | self.meeting_request(state, segment, speaker, move, turn, emit)
 
+    def turn_given(self, state: SessionState) -> tuple[Segment, str]:
+        """The segment and the speaker of the turn the chair just gave."""
+        segment = self.segment_at(state)
+        if segment is None or state.speaker is None:
+            # The chair routes to a delegate's turn only after giving someone the floor in a segment.
+            raise RuntimeError(
+                f"a delegate's turn with nobody given the floor (segment {state.segment}, speaker {state.speaker!r})"
+            )
+        return segment, state.speaker
+
     def meeting_request(
-        self, state: SessionState, segment: Segment, speaker: str, move: Move, turn: int, emit: Callable
-    ) -> dict:
+        self, state: SessionState, segment: Segment, speaker: str, move: Move, turn: int, emit: EventWriter
+    ) -> dict[str, Any]:
         """The chair's ruling on a side meeting the speaker asked for at ``turn``; granted ones are queued."""
         ruling = chair.rule_on_meeting(
             self.cast, speaker, move.side_meeting, segment, state.granted_meetings, self.budget_spent(turn)
@@ -430,7 +450,9 @@ class Session:
             "meeting_queue": [*state.meeting_queue, ruling.call],
         }
 
-    async def ask_delegate(self, speaker: str, context: TurnContext, on_text, emit) -> TurnResult:
+    async def ask_delegate(
+        self, speaker: str, context: TurnContext, on_text: Callable[[str], None], emit: EventWriter
+    ) -> TurnResult:
         delegate = self.delegates[speaker]
         try:
             with during_turn(context.turn):
@@ -473,7 +495,7 @@ class Session:
         )
         return {"ballots": {party: votes}}
 
-    def count_votes(self, state: SessionState):
+    def count_votes(self, state: SessionState) -> Outcome:
         return tally(state.draft, state.ballots, self.parties, self.cast.scenario.consensus_rule)
 
     async def tally_node(self, state: SessionState) -> dict[str, Any]:

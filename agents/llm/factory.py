@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -50,10 +50,10 @@ class ModelHandle:
     label: str
 
 
-def default_spec(environ: dict[str, str] | None = None) -> tuple[str, str]:
+def default_spec(environ: Mapping[str, str] | None = None) -> tuple[str, str]:
     """The spec to use when none is given, and why."""
-    environ = os.environ if environ is None else environ
-    if environ.get("OPENAI_API_KEY"):
+    variables = os.environ if environ is None else environ
+    if variables.get("OPENAI_API_KEY"):
         return "openai:gpt-4o-mini", "OPENAI_API_KEY is set"
     return "local", "OPENAI_API_KEY is not set, so the embedded SmolLM2-135M-Instruct model is used"
 

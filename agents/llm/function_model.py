@@ -45,7 +45,7 @@ class FunctionChatModel(BaseChatModel):
     def _llm_type(self) -> str:
         return "parley-function"
 
-    def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None, **kwargs: Any):  # type: ignore[override]
+    def bind_tools(self, tools: Sequence[Any], *, tool_choice: Any = None, **kwargs: Any):
         first = tools[0] if tools else None
         name = getattr(first, "__name__", None) or (first or {}).get("name")
         bound = self._copies.get(name)
@@ -92,6 +92,7 @@ class FunctionChatModel(BaseChatModel):
         merged = None
         for chunk in self._chunks(messages):
             merged = chunk.message if merged is None else merged + chunk.message
+        assert merged is not None, "_chunks yields at least one chunk, an empty one for an empty reply"
         message = AIMessage(**merged.model_dump(exclude={"type", "tool_call_chunks"}))
         return ChatResult(generations=[ChatGeneration(message=message)])
 

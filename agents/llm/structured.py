@@ -12,10 +12,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, cast
 
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, HumanMessage
 from langchain_core.messages.ai import UsageMetadata, add_usage
 from langchain_core.messages.utils import count_tokens_approximately
 from langchain_core.utils._merge import merge_dicts
@@ -127,9 +127,9 @@ async def _stream_once(
         metadata = merge_dicts(metadata or {}, chunk.response_metadata)
         if chunk.usage_metadata:
             usage = add_usage(usage, chunk.usage_metadata)
-        arguments += "".join(
-            part.get("args") or "" for part in chunk.tool_call_chunks if part.get("index") in (0, None)
-        )
+        # bind_tools is typed as a runnable giving AIMessage, but a chat model streams AIMessageChunks.
+        parts = cast(AIMessageChunk, chunk).tool_call_chunks
+        arguments += "".join(part.get("args") or "" for part in parts if part.get("index") in (0, None))
         if isinstance(chunk.content, str):
             content += chunk.content
         if on_text is not None:

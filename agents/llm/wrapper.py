@@ -80,13 +80,13 @@ class ChatModelWrapper(BaseChatModel):
     ) -> AsyncIterator[AIMessageChunk]:
         """One call: stream the answering model's chunks."""
         async for chunk in self._bind(tools, tool_choice).astream(messages, config, **kwargs):
-            yield chunk  # type: ignore[misc]
+            yield chunk
 
     def stream_call(
         self, messages: list[BaseMessage], tools: list[Any], tool_choice: Any, config: RunnableConfig | None, **kwargs
     ) -> Iterator[AIMessageChunk]:
         """The same, synchronously."""
-        yield from self._bind(tools, tool_choice).stream(messages, config, **kwargs)  # type: ignore[misc]
+        yield from self._bind(tools, tool_choice).stream(messages, config, **kwargs)
 
     async def _astream(
         self,
@@ -142,7 +142,7 @@ class BoundCall(Runnable[LanguageModelInput, BaseMessage]):
             return list(input)  # what the conversion below gives for a list of messages, without its cost
         return self.wrapper._convert_input(input).to_messages()
 
-    async def astream(  # type: ignore[override]
+    async def astream(
         self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any
     ) -> AsyncIterator[AIMessageChunk]:
         async for chunk in self.wrapper.astream_call(
@@ -150,7 +150,7 @@ class BoundCall(Runnable[LanguageModelInput, BaseMessage]):
         ):
             yield chunk
 
-    def stream(  # type: ignore[override]
+    def stream(
         self, input: LanguageModelInput, config: RunnableConfig | None = None, **kwargs: Any
     ) -> Iterator[AIMessageChunk]:
         yield from self.wrapper.stream_call(self._messages(input), self.tools, self.tool_choice, config, **kwargs)
@@ -168,7 +168,7 @@ def merge_chunks(chunks: list[AIMessageChunk]) -> AIMessage:
     """Streamed chunks as one message."""
     merged: AIMessageChunk | None = None
     for chunk in chunks:
-        merged = chunk if merged is None else merged + chunk  # type: ignore[assignment]
+        merged = chunk if merged is None else merged + chunk
     if merged is None:
         return AIMessage(content="")
     return AIMessage(**merged.model_dump(exclude={"type", "tool_call_chunks", "chunk_position"}))

@@ -87,7 +87,7 @@ def speaking_share(transcript: Transcript) -> Speaking:
     """Turns and words per delegation (every delegation, silent ones too) and the Gini of turns."""
     messages = delegate_messages(transcript)
     turns = Counter(message.speaker for message in messages)
-    words = Counter()
+    words: Counter[str | None] = Counter()
     for message in messages:
         words[message.speaker] += word_count(message.text)
     all_turns, all_words = sum(turns.values()), sum(words.values())
@@ -106,9 +106,10 @@ def speaking_share(transcript: Transcript) -> Speaking:
 
 def move_counts(transcript: Transcript) -> list[MoveCounts]:
     """Moves per delegation by kind, every kind listed (zeros included) in the order ``Move`` defines."""
-    counted = {d.id: Counter() for d in transcript.delegations}
+    counted: dict[str, Counter[str]] = {d.id: Counter() for d in transcript.delegations}
     for message in delegate_messages(transcript):
-        counted[message.speaker][move_kind(message)] += 1
+        if message.speaker in counted:  # always: only seated delegations' messages are kept
+            counted[message.speaker][move_kind(message)] += 1
     return [
         MoveCounts(delegation=seat, counts={kind: counts[kind] for kind in MOVE_KINDS})
         for seat, counts in counted.items()

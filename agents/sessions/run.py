@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import inspect
 import sqlite3
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextlib import aclosing
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from agents.core.catalog import Cast, Catalog
 from agents.core.events import CHAIR, Event
@@ -85,12 +86,18 @@ class PreparedSession:
     writer: TranscriptWriter
 
 
+class CastSource(Protocol):
+    """Where ``prepare`` gets the cast: a ``Catalog``, or one that reads a cast once for many sessions."""
+
+    def cast(self, name: str, overrides: dict[str, Persona] | None = None) -> Cast: ...
+
+
 def prepare(
     options: RunSettings,
     pool: ModelPool,
-    catalog: Catalog | None = None,
-    seats: dict[str, Delegate] | None = None,
-    models: dict[str, ModelHandle] | None = None,
+    catalog: CastSource | None = None,
+    seats: Mapping[str, Delegate] | None = None,
+    models: Mapping[str, ModelHandle] | None = None,
     session_id: str | None = None,
     write_header: bool = True,
 ) -> PreparedSession:

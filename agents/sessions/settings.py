@@ -47,7 +47,8 @@ def _pairs(text: object) -> dict[str, str]:
 
 def settings_from_v1(old: dict[str, object]) -> dict[str, object]:
     """A version 1 transcript's flat ``settings`` as ``RunSettings`` fields."""
-    upgraded = {key: old[key] for key in ("scenario", "model", "seed", "max_turns", "floor_policy") if key in old}
+    flat = ("scenario", "model", "seed", "max_turns", "floor_policy")
+    upgraded: dict[str, object] = {key: old[key] for key in flat if key in old}
     upgraded["model_for"] = _pairs(old.get("model_for"))
     upgraded["persona_for"] = _pairs(old.get("persona_for"))
     return {key: value for key, value in upgraded.items() if value is not None}

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -21,7 +21,7 @@ from agents.core.usage import Usage
 from agents.llm.recording import ModelCall
 from agents.sessions.settings import RunSettings, settings_from_v1
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION: Final = 2
 
 
 class ScenarioInfo(BaseModel):

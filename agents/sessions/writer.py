@@ -94,7 +94,7 @@ class TranscriptWriter:
         holds the events so far if the run was interrupted) is reset only while the journal
         holds everything the JSON held: after the journal grows, before it drops events.
         """
-        reset = {"events": [], "status": "running", "finished": None, "draft": None, "outcome": None}
+        reset: dict[str, object] = {"events": [], "status": "running", "finished": None, "draft": None, "outcome": None}
         writer = cls(header.model_copy(update=reset | {"recording": []}), folder, recorder, write_header=False)
         writes = [writer._write_json, lambda: writer._rewrite_journal(kept)]
         for write in writes if len(kept) <= journal_length else reversed(writes):

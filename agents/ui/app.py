@@ -11,6 +11,7 @@ import chainlit as cl
 from chainlit.config import config as chainlit_config
 from chainlit.data import get_data_layer as get_data_layer_instance
 from chainlit.server import app as chainlit_app
+from chainlit.types import ThreadDict
 
 from agents.core.catalog import Cast, Catalog
 from agents.delegates.advisor import advise
@@ -43,7 +44,7 @@ def get_data_layer():
 if SETTINGS.auth_enabled:
 
     @cl.password_auth_callback
-    def login(username: str, password: str) -> cl.User | None:
+    async def login(username: str, password: str) -> cl.User | None:
         if SETTINGS.check_password(username, password):
             return cl.User(identifier=username, metadata={"role": "delegate", "provider": "credentials"})
         return None
@@ -150,5 +151,5 @@ async def on_message(message: cl.Message) -> None:
 
 
 @cl.on_chat_resume
-async def on_resume(thread: dict) -> None:
+async def on_resume(thread: ThreadDict) -> None:
     cl.user_session.set("read_only", True)

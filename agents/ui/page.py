@@ -64,7 +64,8 @@ class Page:
             message = self.open_messages.setdefault(shown.author, cl.Message(author=shown.author, content=""))
             await message.stream_token(shown.content)
         elif shown.kind == "finish":
-            message = self.open_messages.pop(shown.author, None) or cl.Message(author=shown.author, content="")
+            finished = self.open_messages.pop(shown.author, None)
+            message = finished if finished is not None else cl.Message(author=shown.author, content="")
             message.content = shown.content
             await message.send()  # ends the stream (and persists) or posts anew
         elif shown.kind == "draft" and shown.draft is not None:

@@ -8,6 +8,7 @@ model still finds the persona's own words in them.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from langchain_core.messages import BaseMessage, SystemMessage
@@ -161,7 +162,7 @@ def _meeting_wish(facts: PromptFacts, digest: bytes) -> str | None:
     return None
 
 
-def _clause_move(facts: PromptFacts, digest: bytes, kinds: list[str], request_floor: bool) -> dict:
+def _clause_move(facts: PromptFacts, digest: bytes, kinds: Sequence[str], request_floor: bool) -> dict:
     number = int(_pick([str(n) for n in sorted(facts.clauses)], digest, 6))
     kind = _pick([k for k in kinds if k in CLAUSE_MOVES] or ["support"], digest, 7)
     who = facts.short_name
