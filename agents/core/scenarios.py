@@ -65,7 +65,11 @@ class Scenario(Strict):
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     chair: SafeId
     parties: list[SafeId] = Field(min_length=2)
-    brief: str = Field(min_length=20)
+    brief: str = Field(min_length=20, description="background every delegation is given: facts, not the essay's views")
+    essay_view: str = Field(
+        default="",
+        description="what the essay argues here: for people and the review, never sent to a delegation",
+    )
     sources: list[str] = Field(default_factory=list, description="essay paragraphs it draws on")
     agenda: list[AgendaItem] = Field(min_length=1)
     phases: list[Phase] = Field(min_length=1)
