@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal
 
@@ -115,6 +116,12 @@ class Scenario(Strict):
                     raise ValueError(f"side_meetings[{index}].members: '{member}' is not a party")
             if meeting.after not in kinds:
                 raise ValueError(f"side_meetings[{index}].after: the scenario has no '{meeting.after}' phase")
+
+    @property
+    def long_date(self) -> str:
+        """The scenario's date as a brief writes it: ``27 August 2003``."""
+        day = date.fromisoformat(self.date)
+        return f"{day.day} {day:%B %Y}"
 
     def agenda_item(self, item_id: str) -> AgendaItem:
         return next(item for item in self.agenda if item.id == item_id)
