@@ -111,11 +111,11 @@ def test_no_delegate_prompt_pushes_to_agree_or_carries_the_essays_hopes(session_
 
 @pytest.mark.parametrize("rule", ["no_objection", "unanimous", "majority"])
 def test_the_ballot_explains_each_rule(rule):
+    import dataclasses
+
     from agents.core.memory import Memory
     from agents.delegates.base import VoteContext
     from agents.delegates.model import vote_messages
-
-    import dataclasses
 
     cast = scripted_session().cast
     cast = dataclasses.replace(cast, scenario=cast.scenario.model_copy(update={"consensus_rule": rule}))
