@@ -32,6 +32,8 @@ def sample_variables(catalog) -> dict:
         "allowed_moves": list(segment.allowed_moves),
         "draft": draft,
         "summary": "- Russia (statement, opening): We thank the chair",
+        "rule": "no_objection",
+        "party_count": 6,
         "schema": "Move",
         "error": "kind: Input should be 'statement'",
         "candidates": [cast.delegations["usa"], cast.delegations["japan"]],

@@ -36,9 +36,14 @@ class Clause(BaseModel):
 
 
 class Draft(BaseModel):
-    """Clauses are numbered from 1 in the order they were added and never renumbered."""
+    """Clauses are numbered from 1 in the order they were added and never renumbered.
+
+    A clause its proposer withdraws leaves ``clauses`` (nobody votes on it) for ``withdrawn``,
+    which keeps it for the record; its number is not given to a later clause.
+    """
 
     clauses: list[Clause] = Field(default_factory=list)
+    withdrawn: list[Clause] = Field(default_factory=list)
 
     def numbers(self) -> list[int]:
         return [clause.number for clause in self.clauses]
@@ -48,16 +53,21 @@ class Draft(BaseModel):
 
     def add(self, text: str, by: str, turn: int, action: str, agenda_item: str | None = None) -> Draft:
         """A new draft with one more clause."""
-        number = max(self.numbers(), default=0) + 1
+        number = max([*self.numbers(), *(c.number for c in self.withdrawn)], default=0) + 1
         text = _clean(text)
         revision = ClauseRevision(text=text, by=by, turn=turn, action=action)
         clause = Clause(number=number, text=text, proposed_by=by, agenda_item=agenda_item, history=[revision])
-        return Draft(clauses=[*self.clauses, clause])
+        return Draft(clauses=[*self.clauses, clause], withdrawn=self.withdrawn)
 
     def replace(self, number: int, change: Mapping[str, object]) -> Draft:
         """A new draft with clause ``number`` updated by ``change`` (a dict of fields)."""
         clauses = [c.model_copy(update=change) if c.number == number else c for c in self.clauses]
-        return Draft(clauses=clauses)
+        return Draft(clauses=clauses, withdrawn=self.withdrawn)
+
+    def withdraw(self, number: int) -> Draft:
+        """A new draft without clause ``number``, which is kept in ``withdrawn``."""
+        gone = [c for c in self.clauses if c.number == number]
+        return Draft(clauses=[c for c in self.clauses if c.number != number], withdrawn=[*self.withdrawn, *gone])
 
 
 def _clean(text: str) -> str:
@@ -73,7 +83,11 @@ def apply_move(draft: Draft, move: Move, by: str, turn: int, max_clauses: int) -
 
     Returns the new draft and a one-line description of the change, or the unchanged draft
     and None when the move does not touch the draft (or cannot: an unknown clause, an
-    empty text, a full draft). Those cases are not errors; the move still stands as speech.
+    empty text, a full draft, a withdrawal by anyone but the clause's proposer). Those cases
+    are not errors; the move still stands as speech.
+
+    An amendment replaces the clause's wording: the objections and support given to the old
+    wording are cleared, and the amender is recorded as its only supporter.
     """
     clause = draft.clause(move.clause)
     wording = (move.clause_text or move.text or "").strip()
@@ -87,6 +101,8 @@ def apply_move(draft: Draft, move: Move, by: str, turn: int, max_clauses: int) -
         # Objections and support were given to the old wording; the amender backs the new one.
         change = {"text": revision.text, "history": [*clause.history, revision], "objectors": [], "supporters": [by]}
         return draft.replace(clause.number, change), f"{by} amended clause {clause.number}"
+    if move.kind == "withdraw" and clause.proposed_by == by:
+        return draft.withdraw(clause.number), f"{by} withdrew clause {clause.number}"
     if move.kind == "support":
         change = {"supporters": _add_once(clause.supporters, by)}
         return draft.replace(clause.number, change), f"{by} supported clause {clause.number}"

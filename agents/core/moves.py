@@ -10,9 +10,9 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, Field
 
-MoveKind = Literal["statement", "proposal", "amendment", "support", "objection", "question", "yield"]
+MoveKind = Literal["statement", "proposal", "amendment", "withdraw", "support", "objection", "question", "yield"]
 MOVE_KINDS: tuple[MoveKind, ...] = get_args(MoveKind)
-CLAUSE_MOVES = frozenset({"amendment", "support", "objection"})
+CLAUSE_MOVES = frozenset({"amendment", "withdraw", "support", "objection"})
 DRAFTING_MOVES = frozenset({"proposal", "amendment"})
 BallotChoice = Literal["accept", "object", "abstain"]
 # What is recorded: a delegation's own choice, or ``no_answer`` when its ballot failed, timed
@@ -24,11 +24,11 @@ class Move(BaseModel):
     """Your move on this turn of the talks."""
 
     kind: MoveKind = Field(
-        description="statement, proposal (new clause), amendment (rewrite a clause), support, "
-        "objection, question, or yield (give up the floor)"
+        description="statement, proposal (new clause), amendment (rewrite a clause), withdraw (take back "
+        "a clause your delegation proposed), support, objection, question, or yield (give up the floor)"
     )
-    text: str = Field(default="", description="what your delegation says aloud, 1-4 sentences")
-    clause: int | None = Field(default=None, description="clause number, for amendment, support or objection")
+    text: str = Field(default="", description="what your delegation says aloud, at the length the chair asks for")
+    clause: int | None = Field(default=None, description="clause number, for amendment, withdraw, support or objection")
     clause_text: str | None = Field(default=None, description="the full wording of the new or amended clause")
     request_floor: bool = Field(default=False, description="ask to speak again on this item")
     side_meeting: str | None = Field(

@@ -49,6 +49,13 @@ class Claim(Strict):
         )
 
     @property
+    def citation(self) -> str:
+        """The source as a delegation's brief shows it: ``essay ¶4``, or the date of a dated fact."""
+        if _ESSAY_SOURCE.match(self.source):
+            return f"essay {self.source}"
+        return self.source.split(":", 1)[0]
+
+    @property
     def essay_paragraph(self) -> int | None:
         """The cited essay paragraph number, or None for a historical source."""
         match = _ESSAY_SOURCE.match(self.source)

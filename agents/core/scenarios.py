@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -66,7 +67,11 @@ class Scenario(Strict):
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
     chair: SafeId
     parties: list[SafeId] = Field(min_length=2)
-    brief: str = Field(min_length=20)
+    brief: str = Field(min_length=20, description="background every delegation is given: facts, not the essay's views")
+    essay_view: str = Field(
+        default="",
+        description="what the essay argues here: for people and the review, never sent to a delegation",
+    )
     sources: list[str] = Field(default_factory=list, description="essay paragraphs it draws on")
     agenda: list[AgendaItem] = Field(min_length=1)
     phases: list[Phase] = Field(min_length=1)
@@ -112,6 +117,12 @@ class Scenario(Strict):
                     raise ValueError(f"side_meetings[{index}].members: '{member}' is not a party")
             if meeting.after not in kinds:
                 raise ValueError(f"side_meetings[{index}].after: the scenario has no '{meeting.after}' phase")
+
+    @property
+    def long_date(self) -> str:
+        """The scenario's date as a brief writes it: ``27 August 2003``."""
+        day = date.fromisoformat(self.date)
+        return f"{day.day} {day:%B %Y}"
 
     def agenda_item(self, item_id: str) -> AgendaItem:
         return next(item for item in self.agenda if item.id == item_id)

@@ -9,6 +9,7 @@ from agents.core.memory import Memory
 from agents.core.moves import Ballot, Move
 from agents.core.personas import Persona
 from agents.core.prompts import render, render_static
+from agents.core.scenarios import Scenario
 from agents.delegates.base import TextSink, TurnContext, TurnResult, VoteContext, VoteResult
 from agents.llm.structured import ask_structured
 
@@ -44,9 +45,21 @@ def recent_turns(memory: Memory, own_seat: str, names: dict[str, str]) -> list[B
     return messages
 
 
-def system_prompt(persona: Persona) -> str:
-    """The delegation's system prompt. Rendered once per persona: it is the same every turn."""
-    return render_static("delegate_system.j2", persona=persona)
+def system_prompt(persona: Persona, scenario: Scenario) -> str:
+    """The delegation's system prompt. Rendered once per persona and scenario: it is the same every turn."""
+    return render_static("delegate_system.j2", persona=persona, scenario=scenario)
+
+
+def ballot_instructions(context: VoteContext) -> str:
+    """The consensus call: the table's rule explained, the seat's own red lines, the clauses."""
+    scenario = context.cast.scenario
+    return render(
+        "vote.j2",
+        draft=context.draft,
+        persona=context.persona,
+        rule=scenario.consensus_rule,
+        party_count=len(scenario.parties),
+    )
 
 
 def turn_instructions(context: TurnContext) -> str:
@@ -68,7 +81,7 @@ def turn_instructions(context: TurnContext) -> str:
 def turn_messages(context: TurnContext) -> list[BaseMessage]:
     turn = turn_instructions(context)
     return [
-        SystemMessage(content=system_prompt(context.persona)),
+        SystemMessage(content=system_prompt(context.persona, context.cast.scenario)),
         HumanMessage(content=briefing(context, context.agenda_item)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         HumanMessage(content=turn),
@@ -77,10 +90,10 @@ def turn_messages(context: TurnContext) -> list[BaseMessage]:
 
 def vote_messages(context: VoteContext) -> list[BaseMessage]:
     return [
-        SystemMessage(content=system_prompt(context.persona)),
+        SystemMessage(content=system_prompt(context.persona, context.cast.scenario)),
         HumanMessage(content=briefing(context)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
-        HumanMessage(content=render("vote.j2", draft=context.draft)),
+        HumanMessage(content=ballot_instructions(context)),
     ]
 
 

@@ -153,6 +153,7 @@ def describe_move(move: Move, short_name: str) -> str:
         "yield": "yields the floor",
         "proposal": "proposes a clause",
         "amendment": f"proposes to amend{target}",
+        "withdraw": f"withdraws{target or ' its clause'}",
     }
     return f"{short_name} {phrases.get(move.kind, 'has nothing to add')}."
 
@@ -161,7 +162,28 @@ def admit(move: Move, allowed: tuple[str, ...]) -> Move:
     """Moves the phase does not allow are heard as statements (the draft is not touched)."""
     if move.kind in allowed:
         return move
+    return as_statement(move)
+
+
+def as_statement(move: Move) -> Move:
     return move.model_copy(update={"kind": "statement", "clause": None, "clause_text": None})
+
+
+def rule_on_withdrawal(cast: Cast, move: Move, draft: Draft, speaker: str) -> tuple[Move, str | None]:
+    """Only a clause's proposer may withdraw it: anyone else's withdrawal is heard as a statement.
+
+    Returns the move as admitted and, when it was refused, the chair's note saying why.
+    """
+    if move.kind != "withdraw":
+        return move, None
+    clause = draft.clause(move.clause)
+    if clause is None:
+        return as_statement(move), f"there is no clause {move.clause} on the table to withdraw"
+    if clause.proposed_by != speaker:
+        owner = cast.name(clause.proposed_by)
+        note = f"only {owner}, which proposed clause {clause.number}, may withdraw it; heard as a statement"
+        return as_statement(move), note
+    return move, None
 
 
 async def choose_speaker(

@@ -19,8 +19,8 @@ SPEECH_ONLY = ("statement", "question", "yield")
 ALLOWED_MOVES: dict[str, tuple[str, ...]] = {
     "opening": SPEECH_ONLY,
     "discussion": ("statement", "question", "support", "objection", "yield"),
-    "drafting": ("proposal", "amendment", "support", "objection", "statement", "yield"),
-    "amendments": ("amendment", "support", "objection", "statement", "question", "yield"),
+    "drafting": ("proposal", "amendment", "withdraw", "support", "objection", "statement", "yield"),
+    "amendments": ("amendment", "withdraw", "support", "objection", "statement", "question", "yield"),
     "consensus": (),
     "closing": SPEECH_ONLY,
     "side_meeting": SPEECH_ONLY,

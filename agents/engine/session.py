@@ -382,6 +382,9 @@ class Session:
 
         result = await self.ask_delegate(speaker, context, on_text, emit)
         move = chair.admit(result.move, segment.allowed_moves)
+        move, refused = chair.rule_on_withdrawal(self.cast, move, state.draft, speaker)
+        if refused:
+            emit(ErrorEvent(phase=segment.kind, turn=turn, speaker=CHAIR, text=f"The chair: {refused}."))
         text = chair.describe_move(move, persona.short_name)
         emit(
             Message(

@@ -60,7 +60,7 @@ def outcome_summary(transcript: Transcript) -> OutcomeSummary:
         consensus=bool(outcome and outcome.consensus),
         rule=outcome.rule if outcome else transcript.scenario.consensus_rule,
         clauses=clauses,
-        dropped=dropped_proposals(transcript) + unvoted_clauses(transcript),
+        dropped=dropped_proposals(transcript) + withdrawn_clauses(transcript) + unvoted_clauses(transcript),
     )
 
 
@@ -79,6 +79,19 @@ def dropped_proposals(transcript: Transcript) -> list[DroppedClause]:
                 why = "not added: the draft was full" if wording else "not added: the proposal had no wording"
                 dropped.append(DroppedClause(by=event.speaker or "", turn=event.turn, text=wording, why=why))
     return dropped
+
+
+def withdrawn_clauses(transcript: Transcript) -> list[DroppedClause]:
+    """Clauses their proposers withdrew: off the table, so never put to the vote."""
+    return [
+        DroppedClause(
+            by=clause.proposed_by,
+            turn=clause.history[0].turn if clause.history else 0,
+            text=clause.text,
+            why="withdrawn by its proposer",
+        )
+        for clause in final_draft(transcript).withdrawn
+    ]
 
 
 def unvoted_clauses(transcript: Transcript) -> list[DroppedClause]:

@@ -19,6 +19,7 @@ MOVE_LABELS = {
     "question": "Ask a question",
     "proposal": "Propose a clause",
     "amendment": "Amend a clause",
+    "withdraw": "Withdraw a clause you proposed",
     "support": "Support a clause",
     "objection": "Object to a clause",
     "yield": "Yield the floor",
@@ -77,6 +78,9 @@ class ChainlitPrompter:
             if kind in CLAUSE_MOVES and not context.draft.clauses:
                 await self.tell("There are no clauses in the draft yet; choose another move.")
                 continue
+            if kind == "withdraw" and not own_clauses(context):
+                await self.tell("Your delegation has proposed no clause that is still on the table.")
+                continue
             move = await self.complete_move(kind, context)
             return move.model_copy(update={"side_meeting": meeting_wish}) if move and meeting_wish else move
 
@@ -97,7 +101,8 @@ class ChainlitPrompter:
         await self.tell(f"**Advisor** suggests:\n\n{lines}")
 
     async def pick_clause(self, context: TurnContext | VoteContext, verb: str) -> int | None:
-        options = {str(c.number): f"Clause {c.number}" for c in context.draft.clauses}
+        clauses = own_clauses(context) if verb == "withdraw" else context.draft.clauses
+        options = {str(c.number): f"Clause {c.number}" for c in clauses}
         chosen = await self.choose(f"Which clause do you {verb}?", options)
         return int(chosen) if chosen else None
 
@@ -110,9 +115,12 @@ class ChainlitPrompter:
         if kind == "proposal":
             wording = await self.ask_text("Type the clause you propose for the joint statement:")
             return Move(kind="proposal", text="We propose a new clause.", clause_text=wording) if wording else None
-        clause = await self.pick_clause(context, {"amendment": "amend", "support": "support"}.get(kind, "object to"))
+        verbs = {"amendment": "amend", "support": "support", "withdraw": "withdraw"}
+        clause = await self.pick_clause(context, verbs.get(kind, "object to"))
         if clause is None:
             return None
+        if kind == "withdraw":
+            return Move(kind="withdraw", clause=clause, text=f"We withdraw clause {clause}.")
         if kind == "support":
             return Move(kind="support", clause=clause)
         if kind == "amendment":
@@ -139,3 +147,8 @@ class ChainlitPrompter:
             )
             votes.append(ClauseVote(clause=clause.number, vote=choice, reason=reason or ""))
         return Ballot(votes=votes) if votes else None
+
+
+def own_clauses(context: TurnContext | VoteContext) -> list:
+    """The clauses on the table that this seat proposed: the only ones it may withdraw."""
+    return [c for c in context.draft.clauses if c.proposed_by == context.persona.id]

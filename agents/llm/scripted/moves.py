@@ -16,9 +16,10 @@ from langchain_core.messages import BaseMessage, SystemMessage
 from agents.core.moves import CLAUSE_MOVES
 
 _SECTION = re.compile(r"^(?P<heading>[A-Z][^\n:]*):\s*$")
-_BULLET = re.compile(r"^- (?:(?P<key>[a-z0-9-]+): )?(?P<text>.+)$")
+_BULLET = re.compile(r"^- (?:(?P<key>[a-z0-9-]+): )?(?P<text>.+?)(?: \[[^\]]+\])?$")
 _CLAUSE = re.compile(r"^Clause (?P<number>\d+)(?: \([^)]*\))?: (?P<text>.+)$", re.MULTILINE)
 _AGENDA = re.compile(r"^\d+\. (?P<title>.+) \[(?P<id>[a-z0-9-]+)\]$", re.MULTILINE)
+_PROPOSER = re.compile(r"^Clause (?P<number>\d+) \((?P<by>[a-z0-9-]+)[,;)]", re.MULTILINE)
 _OBJECTIONS = re.compile(r"^Clause (?P<number>\d+) \([^)]*objections from (?P<who>[^)]*)\)", re.MULTILINE)
 _ID_IN_BRACKETS = re.compile(r"\[([a-z][a-z0-9-]*)\]")
 
@@ -61,6 +62,7 @@ class PromptFacts:
     allowed: list[str] = field(default_factory=list)
     clauses: dict[int, str] = field(default_factory=dict)
     objected: set[int] = field(default_factory=set)
+    own_clauses: list[int] = field(default_factory=list)
     candidates: list[str] = field(default_factory=list)
     relations: list[str] = field(default_factory=list)
     may_ask_meeting: bool = False
@@ -99,6 +101,9 @@ class PromptFacts:
         self.allowed = [m.strip() for m in allowed.group(1).split(",")] if allowed else ["statement"]
         source = last if "Ballot tool" in last else text
         self.clauses = {int(m.group("number")): m.group("text") for m in _CLAUSE.finditer(source)}
+        self.own_clauses = [
+            int(m.group("number")) for m in _PROPOSER.finditer(text) if m.group("by") == self.delegation
+        ]
         for found in _OBJECTIONS.finditer(text):
             if self.delegation in found.group("who").split(", "):
                 self.objected.add(int(found.group("number")))
@@ -128,7 +133,7 @@ def _position(facts: PromptFacts, digest: bytes) -> str:
 def move_for(facts: PromptFacts, digest: bytes) -> dict:
     """A move allowed in the current phase, worded from the persona's own claims."""
     who = facts.short_name
-    kinds = [k for k in ("proposal", "amendment", "support", "objection", "question") if k in facts.allowed]
+    kinds = [k for k in ("proposal", "amendment", "withdraw", "support", "objection", "question") if k in facts.allowed]
     request_floor = digest[5] % 4 == 0
     if "drafting" in facts.phase and "proposal" in kinds and digest[2] % 2 == 0:
         wording = f"The parties take note that {_first_sentence(_position(facts, digest)).lower()}."
@@ -163,9 +168,14 @@ def _meeting_wish(facts: PromptFacts, digest: bytes) -> str | None:
 
 
 def _clause_move(facts: PromptFacts, digest: bytes, kinds: Sequence[str], request_floor: bool) -> dict:
-    number = int(_pick([str(n) for n in sorted(facts.clauses)], digest, 6))
-    kind = _pick([k for k in kinds if k in CLAUSE_MOVES] or ["support"], digest, 7)
     who = facts.short_name
+    own = [n for n in facts.own_clauses if n in facts.clauses]
+    if "withdraw" in kinds and own and digest[12] % 3 == 0:  # now and then, take back a clause of our own
+        number = int(_pick([str(n) for n in own], digest, 14))
+        text = f"{who} withdraws clause {number}; we will not press it further."
+        return {"kind": "withdraw", "text": text, "clause": number}
+    number = int(_pick([str(n) for n in sorted(facts.clauses)], digest, 6))
+    kind = _pick([k for k in kinds if k in CLAUSE_MOVES and k != "withdraw"] or ["support"], digest, 7)
     if kind == "amendment":
         addition = _first_sentence(_position(facts, digest)).lower()
         wording = f"{facts.clauses[number].rstrip('.')}, bearing in mind that {addition}."
