@@ -6,23 +6,29 @@ refuses, before any model is called, a scenario whose ids do not match persona f
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from agents.core.events import CHAIR
+from agents.core.knowledge import empty_fields, persona_as_of
 from agents.core.loading import ConfigError
 from agents.core.paths import personas_dir, scenarios_dir
-from agents.core.personas import Persona, load_persona
+from agents.core.personas import Claim, Persona, load_persona
 from agents.core.scenarios import Scenario, load_scenario
 
 
 @dataclass(frozen=True)
 class Cast:
-    """A scenario with its personas resolved: ``delegations`` in seating order, then the chair."""
+    """A scenario with its personas resolved: ``delegations`` in seating order, then the chair.
+
+    Each persona holds only the claims known at the scenario's ``as_of``; ``left_out`` lists, by
+    persona id, the claims dropped because they are dated later.
+    """
 
     scenario: Scenario
     chair: Persona
     delegations: dict[str, Persona]
+    left_out: dict[str, list[Claim]] = field(default_factory=dict)
 
     def persona(self, persona_id: str) -> Persona:
         if persona_id == self.chair.id:
@@ -90,8 +96,22 @@ class Catalog:
         problems = _reference_problems(scenario, personas)
         if problems:
             raise ConfigError(path, problems)
-        delegations = {party: personas[party] for party in scenario.parties}
-        return Cast(scenario=scenario, chair=personas[scenario.chair], delegations=delegations)
+        seats = [*scenario.parties, scenario.chair]
+        known: dict[str, Persona] = {}
+        left_out: dict[str, list[Claim]] = {}
+        for seat in seats:
+            known[seat], dropped = persona_as_of(personas[seat], scenario.knowledge_date)
+            if dropped:
+                left_out[seat] = dropped
+            for empty in empty_fields(known[seat]):
+                problems.append(
+                    f"as_of: '{seat}' would be left without any {empty} claim known at "
+                    f"{scenario.knowledge_date.isoformat()} ({len(dropped)} claims dated later)"
+                )
+        if problems:
+            raise ConfigError(path, problems)
+        delegations = {party: known[party] for party in scenario.parties}
+        return Cast(scenario=scenario, chair=known[scenario.chair], delegations=delegations, left_out=left_out)
 
 
 def _reference_problems(scenario: Scenario, personas: dict[str, Persona]) -> list[str]:

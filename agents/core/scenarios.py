@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from datetime import date
 from pathlib import Path
 from typing import Literal, get_args
@@ -65,6 +66,11 @@ class Scenario(Strict):
     title: str = Field(min_length=3)
     venue: str = Field(min_length=2)
     date: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    as_of: str | None = Field(
+        default=None,
+        pattern=r"^\d{4}-\d{2}-\d{2}$",
+        description="knowledge date: delegations are told no claim dated after it (default: date)",
+    )
     chair: SafeId
     parties: list[SafeId] = Field(min_length=2)
     brief: str = Field(min_length=20, description="background every delegation is given: facts, not the essay's views")
@@ -85,6 +91,14 @@ class Scenario(Strict):
 
     @model_validator(mode="after")
     def _ids_are_unique(self) -> Scenario:
+        for field, value in (("date", self.date), ("as_of", self.as_of)):
+            if value is not None:
+                try:
+                    date.fromisoformat(value)
+                except ValueError:
+                    raise ValueError(f"{field}: '{value}' is not a calendar date") from None
+        if self.as_of is not None and self.as_of > self.date:
+            raise ValueError(f"as_of: '{self.as_of}' is after the scenario's date '{self.date}'")
         _require_unique("parties", self.parties)
         _require_unique("agenda", [item.id for item in self.agenda])
         if self.chair in self.parties:
@@ -117,6 +131,11 @@ class Scenario(Strict):
                     raise ValueError(f"side_meetings[{index}].members: '{member}' is not a party")
             if meeting.after not in kinds:
                 raise ValueError(f"side_meetings[{index}].after: the scenario has no '{meeting.after}' phase")
+
+    @property
+    def knowledge_date(self) -> datetime.date:
+        """The day the delegations' knowledge stops: ``as_of``, or the scenario's ``date``."""
+        return date.fromisoformat(self.as_of or self.date)
 
     @property
     def long_date(self) -> str:
