@@ -155,9 +155,14 @@ def _majority_transcript(path: Path, tmp_path: Path) -> Path:
     parties = [d["id"] for d in raw["delegations"]]
     clause["accept"], clause["object"], clause["abstain"] = [p for p in parties if p != "russia"], ["russia"], []
     reason = "It conflicts with our view that russia will not again be left outside a settlement of the Korea question."
-    for vote in raw["outcome"]["votes"]["russia"]:
-        if vote["clause"] == clause["clause"]:
-            vote.update(vote="object", reason=reason)
+    for party, votes in raw["outcome"]["votes"].items():  # the ballots agree with the rewritten count
+        for vote in votes:
+            if vote["clause"] != clause["clause"]:
+                continue
+            if party == "russia":
+                vote.update(vote="object", reason=reason)
+            else:
+                vote.update(vote="accept")
     changed = tmp_path / path.name
     changed.write_text(json.dumps(raw))
     return changed
