@@ -73,11 +73,11 @@ class SessionFiles:
 
     @property
     def json_path(self) -> Path:
-        return self.out / f"{self.session_id}.json"
+        return session_file(self.out, self.session_id, ".json")
 
     @property
     def journal_path(self) -> Path:
-        return self.out / f"{self.session_id}.events.jsonl"
+        return session_file(self.out, self.session_id, ".events.jsonl")
 
 
 async def resume_session(session_id: str, out: Path, pool: ModelPool, on_event: EventSink | None = None) -> Transcript:
@@ -106,7 +106,8 @@ def read_session(session_id: str, out: Path) -> SessionFiles:
         raise ConfigError(json_path, [f"session_id: the file holds '{header.session_id}', not '{session_id}'"])
     if header.status == "complete":
         raise NothingToResume(f"session {session_id} is complete; nothing to resume ({json_path} is unchanged)")
-    files = SessionFiles(out, session_id, header, read_journal(out / f"{session_id}.events.jsonl"))
+    journal_path = session_file(out, session_id, ".events.jsonl")
+    files = SessionFiles(out, session_id, header, read_journal(journal_path))
     check_snapshot(files)
     return files
 

@@ -103,17 +103,20 @@ class TranscriptWriter:
             writer._record(entry.event)
         return writer
 
+    def _file(self, suffix: str) -> Path:
+        return session_file(self.folder or Path("."), self.transcript.session_id, suffix)
+
     @property
     def json_path(self) -> Path:
-        return session_file(self.folder or Path("."), self.transcript.session_id, ".json")
+        return self._file(".json")
 
     @property
     def journal_path(self) -> Path:
-        return session_file(self.folder or Path("."), self.transcript.session_id, ".events.jsonl")
+        return self._file(".events.jsonl")
 
     @property
     def markdown_path(self) -> Path:
-        return session_file(self.folder or Path("."), self.transcript.session_id, ".md")
+        return self._file(".md")
 
     def add(self, event: Event) -> None:
         """Journal ``event``, then keep it: the transcript never holds an event the journal lacks."""
