@@ -44,13 +44,39 @@ def as_messages(call: ModelCall) -> list[BaseMessage]:
     return [ROLES.get(m.role, HumanMessage)(content=m.content) for m in call.request]
 
 
-def move_prompts(transcript: Transcript) -> dict[int, int]:
-    """Tokens of each delegate turn's (first) prompt, by turn."""
-    sizes: dict[int, int] = {}
+def move_prompts(transcript: Transcript) -> dict[str, dict[int, int]]:
+    """Tokens of each delegate turn's (first) prompt, by seat and turn."""
+    sizes: dict[str, dict[int, int]] = {}
     for call in transcript.recording:
-        if call.kind == "Move" and call.turn not in sizes:
-            sizes[call.turn] = count_tokens_approximately(as_messages(call))
-    return sizes
+        seat = sizes.setdefault(call.seat or "", {})
+        if call.kind == "Move" and call.turn not in seat:
+            seat[call.turn] = count_tokens_approximately(as_messages(call))
+    return {seat: turns for seat, turns in sizes.items() if turns}
+
+
+def at_mark(turns: dict[int, int], mark: int) -> int | None:
+    """A seat's prompt at its turn nearest to ``mark`` (within a round of six turns)."""
+    nearest = min(turns, key=lambda turn: (abs(turn - mark), turn))
+    return turns[nearest] if abs(nearest - mark) <= 6 else None
+
+
+def growth(sizes: dict[str, dict[int, int]], first: int, last: int) -> dict[str, float]:
+    """Each seat's prompt at ``last`` over its own prompt at ``first``.
+
+    Seat by seat, because the delegations' briefs differ in length: comparing one seat's
+    turn 100 with another's turn 10 would measure the personas, not the session's growth.
+    """
+    ratios = {}
+    for seat, turns in sizes.items():
+        early, late = at_mark(turns, first), at_mark(turns, last)
+        if early and late:
+            ratios[seat] = late / early
+    return ratios
+
+
+def mean_at(sizes: dict[str, dict[int, int]], mark: int) -> int | None:
+    found = [size for turns in sizes.values() if (size := at_mark(turns, mark))]
+    return round(sum(found) / len(found)) if found else None
 
 
 def total_prompt_tokens(transcript: Transcript, kinds: tuple[str, ...] = ("Move", "FloorChoice", "Ballot")) -> int:
@@ -91,16 +117,19 @@ async def main(turns: int, total_turns: int) -> None:
     theirs, their_total = ({}, None) if missing else await autogen_figures(long_run, total_turns, marks)
 
     print("Prompt tokens per delegate turn (count_tokens_approximately on both sides)")
-    rows = [["Parley", *(str(sizes.get(m, "-")) for m in marks), str(talk), str(total)]]
+    print("Parley: mean over the seats of each seat's prompt at its turn nearest to turn N")
+    rows = [["Parley", *(str(mean_at(sizes, m) or "-") for m in marks), str(talk), str(total)]]
     if missing:
         rows.append(["AutoGen SelectorGroupChat", *(["-"] * len(marks)), missing, "-"])
     else:
         rows.append(["AutoGen SelectorGroupChat", *(str(theirs.get(m, "-")) for m in marks), str(their_total), "-"])
     headers = [f"turn {m}" for m in marks] + [f"total, {total_turns} turns", "same + consensus ballots"]
     print_table(["framework", *headers], rows)
-    first, last = sizes.get(marks[0]), sizes.get(marks[-1])
-    if first and last:
-        print(f"Parley turn {marks[-1]} / turn {marks[0]}: {last / first:.2f} (goal <= 1.3)")
+    ratios = growth(sizes, marks[0], marks[-1])
+    if ratios:
+        worst = max(ratios, key=ratios.__getitem__)
+        figure = f"{ratios[worst]:.2f} (goal <= 1.3)"
+        print(f"Parley turn {marks[-1]} / turn {marks[0]}, seat by seat, the worst ({worst}): {figure}")
     if their_total:
         print(
             f"Parley / AutoGen total over the turns (speakers chosen, no vote): {talk / their_total:.2f} (goal <= 0.5)"

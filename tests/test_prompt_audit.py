@@ -210,3 +210,37 @@ def test_the_scripted_model_withdraws_its_own_clauses_now_and_then():
                 ended = events[-1]
                 assert number not in [c.clause for c in ended.outcome.clauses]
     assert withdrawals
+
+
+# -- the ledger and the openings in every prompt ------------------------------------------
+
+
+def test_every_ballot_holds_every_other_partys_opening_and_positions(session_prompts):
+    session, prompts = session_prompts
+    events = asyncio.run(_drain(scripted_session(session.cast.scenario.id, seed=1)))
+    public = [e for e in events if isinstance(e, Message) and e.speaker in session.parties and e.audience is None]
+    openings = {e.speaker: e.text for e in public if e.phase == "opening"}
+    ballots = [p for p in prompts if "Ballot tool" in str(p[-1].content)]
+    assert ballots and len(openings) == len(session.parties)
+    for prompt in ballots:
+        seat = seat_of(prompt, session.cast)
+        everything = " ".join("\n".join(str(m.content) for m in prompt).split())
+        for party, text in openings.items():
+            if party != seat:
+                assert " ".join(text.split()) in everything, (seat, party)
+        for event in public:  # each other party's latest word on each clause it moved on
+            if event.speaker != seat and event.move and event.move.clause and event.phase in ("drafting", "amendments"):
+                assert f"clause {event.move.clause}, turn" in everything
+
+
+def test_no_side_meeting_word_reaches_a_non_members_prompt(session_prompts):
+    session, prompts = session_prompts
+    events = asyncio.run(_drain(scripted_session(session.cast.scenario.id, seed=1)))
+    private = [e for e in events if isinstance(e, Message) and e.audience and e.text]
+    assert private or session.cast.scenario.id != "six-party-2003"  # its US-DPRK meeting is held
+    for prompt in prompts:
+        seat = seat_of(prompt, session.cast)
+        everything = " ".join("\n".join(str(m.content) for m in prompt).split())
+        for event in private:
+            if seat not in event.audience:
+                assert " ".join(event.text.split())[:80] not in everything, (seat, event.speaker)

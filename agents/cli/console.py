@@ -27,7 +27,7 @@ from agents.core.events import (
     VoteCast,
 )
 from agents.core.outcome import Outcome
-from agents.core.verdict import STATUS_STYLES, VOTE_LEGEND, VOTE_MARKS, counts, verdict
+from agents.core.verdict import STATUS_STYLES, VOTE_LEGEND, VOTE_MARKS, condition_lines, counts, verdict
 
 
 class EventPrinter:
@@ -154,6 +154,8 @@ class EventPrinter:
                 str(clause.clause), Text(clause.status, style=STATUS_STYLES[clause.status]), counts(clause), silent
             )
         self.console.print(table)
+        for line in condition_lines(outcome, self.names):
+            self.console.print(Text(f"Condition: {line}"))
 
     def print_draft(self, draft: Draft) -> None:
         table = Table(title="Draft joint statement", show_lines=False, expand=False)

@@ -48,6 +48,10 @@ class Draft(BaseModel):
     def numbers(self) -> list[int]:
         return [clause.number for clause in self.clauses]
 
+    def texts(self) -> dict[int, str]:
+        """Each clause's current wording, by number."""
+        return {clause.number: clause.text for clause in self.clauses}
+
     def clause(self, number: int | None) -> Clause | None:
         return next((c for c in self.clauses if c.number == number), None)
 

@@ -30,6 +30,10 @@ class Move(BaseModel):
     text: str = Field(default="", description="what your delegation says aloud, at the length the chair asks for")
     clause: int | None = Field(default=None, description="clause number, for amendment, withdraw, support or objection")
     clause_text: str | None = Field(default=None, description="the full wording of the new or amended clause")
+    conditional_on: str | None = Field(
+        default=None,
+        description="optional: what your move depends on, e.g. 'if clause 2 keeps its wording' or another party's step",
+    )
     request_floor: bool = Field(default=False, description="ask to speak again on this item")
     side_meeting: str | None = Field(
         default=None, description="optional: id of one delegation to meet in private after this round"
@@ -42,6 +46,10 @@ class ClauseVote(BaseModel):
     clause: int = Field(description="clause number")
     vote: BallotChoice = Field(description="accept, object, or abstain (take no position)")
     reason: str = Field(default="", description="one sentence")
+    condition_clause: int | None = Field(
+        default=None, description="optional, with accept: accept only if this other clause is agreed too"
+    )
+    condition: str = Field(default="", description="optional, with accept: the condition of your acceptance, in words")
 
 
 class Ballot(BaseModel):
@@ -67,6 +75,10 @@ class CastVote(BaseModel):
     clause: int
     vote: VoteChoice
     reason: str = ""
+    condition_clause: int | None = Field(
+        default=None, description="an acceptance that stands only if this clause is agreed"
+    )
+    condition: str = ""
 
 
 def normalise_ballot(
@@ -85,5 +97,13 @@ def normalise_ballot(
         if vote is None:
             recorded.append(CastVote(clause=number, vote="no_answer", reason=missing))
         else:
-            recorded.append(CastVote(clause=number, vote=vote.vote, reason=vote.reason.strip()))
+            recorded.append(CastVote(clause=number, vote=vote.vote, reason=vote.reason.strip(), **_condition(vote)))
     return recorded
+
+
+def _condition(vote: ClauseVote) -> dict[str, object]:
+    """An acceptance's condition as recorded; other votes carry none, nor does a clause conditional on itself."""
+    if vote.vote != "accept":
+        return {}
+    on_clause = vote.condition_clause if vote.condition_clause != vote.clause else None
+    return {"condition_clause": on_clause, "condition": vote.condition.strip()}

@@ -48,6 +48,22 @@ class ClauseOutcome(BaseModel):
         return self.status == "agreed"
 
 
+class ConditionCheck(BaseModel):
+    """A conditional acceptance and whether its condition held at the count.
+
+    ``met`` is True or False when the condition names a clause (it holds if that clause was
+    agreed); None when it is in words only, which the count cannot check: the acceptance then
+    stands, and the condition is reported as open. An acceptance whose clause condition failed
+    is counted as an objection: the delegation said it would accept only if.
+    """
+
+    party: str
+    clause: int
+    on_clause: int | None = None
+    condition: str = ""
+    met: bool | None = None
+
+
 class Outcome(BaseModel):
     """The consensus call's result: consensus only when every clause was agreed."""
 
@@ -55,6 +71,7 @@ class Outcome(BaseModel):
     rule: str
     clauses: list[ClauseOutcome] = Field(default_factory=list)
     votes: dict[str, list[CastVote]] = Field(default_factory=dict)
+    conditions: list[ConditionCheck] = Field(default_factory=list, description="conditional acceptances, checked")
     summary: str = ""
 
     def numbers(self, status: ClauseStatus) -> list[int]:

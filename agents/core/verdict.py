@@ -46,3 +46,22 @@ def verdict(outcome: Outcome | None, names: Mapping[str, str] | None = None) -> 
         return "consensus"
     note = undecided_note(outcome, names)
     return f"no consensus: {note}" if note else "no consensus"
+
+
+def condition_lines(outcome: Outcome, names: Mapping[str, str] | None = None) -> list[str]:
+    """Each conditional acceptance and what became of it at the count, one line each."""
+    lines = []
+    for check in outcome.conditions:
+        who = (names or {}).get(check.party, check.party)
+        words = f' ("{check.condition}")' if check.condition else ""
+        if check.on_clause is None:
+            result = f"accepted clause {check.clause} on a condition in words{words}: the count cannot check it"
+        elif check.met:
+            result = f"accepted clause {check.clause} if clause {check.on_clause} was agreed{words}: met"
+        else:
+            result = (
+                f"accepted clause {check.clause} if clause {check.on_clause} was agreed{words}: "
+                "not met, counted as an objection"
+            )
+        lines.append(f"{who} {result}")
+    return lines

@@ -7,11 +7,12 @@ a typed answer back. Nothing here knows how the answer is produced.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from agents.core.catalog import Cast
 from agents.core.draft import Draft
+from agents.core.ledger import Ledger
 from agents.core.memory import Memory
 from agents.core.moves import Ballot, Move
 from agents.core.personas import Persona
@@ -35,6 +36,7 @@ class TurnContext:
     turn: int
     meeting: tuple[str, ...] | None = None  # the members, when the turn is in a private side meeting
     may_ask_for_meeting: bool = False  # the chair would still grant a side meeting asked for now
+    ledger: Ledger = field(default_factory=Ledger)  # the positions this seat may know of
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,7 @@ class VoteContext:
     draft: Draft
     memory: Memory
     turn: int
+    ledger: Ledger = field(default_factory=Ledger)  # the positions this seat may know of
 
 
 @dataclass

@@ -5,6 +5,7 @@ from __future__ import annotations
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from agents.core.ledger import ledger_view
 from agents.core.memory import Memory
 from agents.core.moves import Ballot, Move
 from agents.core.personas import Persona
@@ -15,7 +16,11 @@ from agents.llm.structured import ask_structured
 
 
 def briefing(context: TurnContext | VoteContext, agenda_item=None) -> str:
+    """The state of the talks: setting, agenda, phase, draft, every opening in full, and the ledger."""
     cast = context.cast
+    names = cast.names()
+    seat = context.persona.id
+    ledger = context.ledger.for_prompt_of(seat)
     return render(
         "briefing.j2",
         scenario=cast.scenario,
@@ -24,7 +29,9 @@ def briefing(context: TurnContext | VoteContext, agenda_item=None) -> str:
         phase_title=context.phase.title,
         agenda_item=agenda_item,
         draft=context.draft,
-        summary=context.memory.summary(cast.names()),
+        openings=[(names[p], ledger.openings[p]) for p in cast.scenario.parties if p in ledger.openings],
+        ledger=ledger_view(ledger, cast.scenario.parties, names, context.draft.texts()),
+        private_meetings=any(entry.audience for entry in ledger.entries),
     )
 
 
@@ -33,9 +40,12 @@ def recent_turns(memory: Memory, own_seat: str, names: dict[str, str]) -> list[B
 
     Turns of a private side meeting the seat sat in are marked as such; those it did not sit in
     are not in its memory at all (``Memory.visible_to``), and ``heard_by`` filters them again.
+    Opening statements are left out: the briefing holds them in full.
     """
     messages: list[BaseMessage] = []
     for record in memory.heard_by(own_seat):
+        if record.phase == "opening" and record.audience is None and record.kind == "statement":
+            continue
         if record.speaker == own_seat:
             messages.append(AIMessage(content=record.text))
             continue

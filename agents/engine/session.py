@@ -28,7 +28,7 @@ from langgraph.types import Command, Send
 
 from agents.core.catalog import Cast
 from agents.core.current_turn import during_turn
-from agents.core.draft import apply_move
+from agents.core.draft import Draft, apply_move
 from agents.core.events import (
     CHAIR,
     DraftUpdated,
@@ -45,6 +45,7 @@ from agents.core.events import (
     VoteCast,
 )
 from agents.core.ids import MAX_ID_LENGTH
+from agents.core.ledger import Ledger, record_move
 from agents.core.memory import TurnRecord
 from agents.core.moves import Move, normalise_ballot
 from agents.core.outcome import Outcome
@@ -345,7 +346,8 @@ class Session:
         )
 
     def call_vote(self, work: SessionState, segment: Segment) -> Command[str]:
-        task = {"draft": work.draft, "memory": work.memory, "turn": work.turn, "segment": work.segment}
+        task = {"draft": work.draft, "memory": work.memory, "ledger": work.ledger, "turn": work.turn}
+        task["segment"] = work.segment
         sends = [Send("cast_vote", {**task, "party": party}) for party in self.parties]
         return Command(goto=sends, update=self.chair_update(work))
 
@@ -375,6 +377,7 @@ class Session:
             turn=turn,
             meeting=segment.audience,
             may_ask_for_meeting=chair.may_ask_for_meeting(self.cast, segment, state.granted_meetings),
+            ledger=state.ledger.visible_to(speaker),
         )
 
         def on_text(delta: str) -> None:
@@ -415,8 +418,28 @@ class Session:
             audience=segment.audience,
         )
         memory = state.memory.remember(record)
-        update = {"turn": turn, "draft": draft, "floor": floor, "memory": memory, "speaker": None}
+        ledger = self.note_in_ledger(state, segment, speaker, move, turn, draft)
+        update = {"turn": turn, "draft": draft, "floor": floor, "memory": memory, "ledger": ledger, "speaker": None}
         return update | self.meeting_request(state, segment, speaker, move, turn, emit)
+
+    def note_in_ledger(
+        self, state: SessionState, segment: Segment, speaker: str, move: Move, turn: int, draft: Draft
+    ) -> Ledger:
+        """The ledger with the move noted; a proposal is noted on the clause number the draft gave it."""
+        clause = move.clause
+        if move.kind == "proposal":
+            added = [c.number for c in draft.clauses if c.number not in state.draft.numbers()]
+            clause = added[0] if added else None
+        return record_move(
+            state.ledger,
+            move,
+            party=speaker,
+            turn=turn,
+            phase=segment.kind,
+            item=segment.agenda_item.id if segment.agenda_item else None,
+            audience=segment.audience,
+            clause=clause,
+        )
 
     def turn_given(self, state: SessionState) -> tuple[Segment, str]:
         """The segment and the speaker of the turn the chair just gave."""
@@ -474,7 +497,8 @@ class Session:
         segment = self.programme[task["segment"]]
         persona = self.cast.delegations[party]
         memory = task["memory"].visible_to(party)
-        context = VoteContext(self.cast, persona, segment.phase, task["draft"], memory, task["turn"])
+        ledger = task["ledger"].visible_to(party)
+        context = VoteContext(self.cast, persona, segment.phase, task["draft"], memory, task["turn"], ledger)
         delegate = self.delegates[party]
         try:
             with during_turn(context.turn):

@@ -7,6 +7,7 @@ from typing import Annotated
 from pydantic import BaseModel, Field
 
 from agents.core.draft import Draft
+from agents.core.ledger import Ledger
 from agents.core.memory import Memory
 from agents.core.moves import CastVote
 from agents.core.outcome import Outcome
@@ -28,6 +29,7 @@ class SessionState(BaseModel):
     speaker: str | None = None
     draft: Draft = Field(default_factory=Draft)
     memory: Memory = Field(default_factory=Memory)
+    ledger: Ledger = Field(default_factory=Ledger, description="every party's latest position, for the whole session")
     ballots: Annotated[dict[str, list[CastVote]], merge_ballots] = Field(default_factory=dict)
     outcome: Outcome | None = None
     granted_meetings: list[MeetingCall] = Field(default_factory=list, description="granted on request")
@@ -42,9 +44,12 @@ CHECKPOINT_TYPES = [
     ("agents.core.draft", "Draft"),
     ("agents.core.draft", "Clause"),
     ("agents.core.draft", "ClauseRevision"),
+    ("agents.core.ledger", "Ledger"),
+    ("agents.core.ledger", "LedgerEntry"),
     ("agents.core.memory", "Memory"),
     ("agents.core.memory", "TurnRecord"),
     ("agents.core.moves", "CastVote"),
     ("agents.core.outcome", "Outcome"),
     ("agents.core.outcome", "ClauseOutcome"),
+    ("agents.core.outcome", "ConditionCheck"),
 ]

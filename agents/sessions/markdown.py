@@ -21,7 +21,7 @@ from agents.core.events import (
 )
 from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
-from agents.core.verdict import VOTE_WORDS, undecided_note
+from agents.core.verdict import VOTE_WORDS, condition_lines, undecided_note
 from agents.sessions.transcript import Transcript
 
 
@@ -98,6 +98,9 @@ def _outcome_lines(outcome: Outcome, names: dict[str, str]) -> list[str]:
         silent = ", ".join(names.get(p, p) for p in clause.no_answer)
         line = f"- Clause {clause.clause}: {clause.status} (objections: {objectors}"
         lines.append(line + (f"; no answer: {silent})" if silent else ")"))
+    conditions = condition_lines(outcome, names)
+    if conditions:
+        lines += ["", "Conditional acceptances:", *(f"- {line}" for line in conditions)]
     return lines
 
 

@@ -29,7 +29,7 @@ from agents.core.events import (
 )
 from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
-from agents.core.verdict import VOTE_WORDS, undecided_note, vote_in
+from agents.core.verdict import VOTE_WORDS, condition_lines, undecided_note, vote_in
 
 ShownKind = Literal["post", "stream", "finish", "draft", "outcome"]
 Style = Literal["phase", "floor", "speech", "vote", "error", "outcome", "notice"]
@@ -188,6 +188,9 @@ def outcome_markdown(presenter: Presenter, outcome: Outcome) -> str:
         for clause in outcome.clauses:
             cells = [VOTE_WORDS[vote_in(clause, p)] for p in parties]
             lines.append(f"| {clause.clause} | " + " | ".join(cells) + f" | {clause.status} |")
+    conditions = condition_lines(outcome, presenter.cast.names())
+    if conditions:
+        lines += ["", "**Conditional acceptances**", *(f"- {line}" for line in conditions)]
     if outcome.summary:
         lines += ["", outcome.summary]
     return "\n".join(lines)

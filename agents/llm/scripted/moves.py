@@ -180,18 +180,27 @@ def _clause_move(facts: PromptFacts, digest: bytes, kinds: Sequence[str], reques
         addition = _first_sentence(_position(facts, digest)).lower()
         wording = f"{facts.clauses[number].rstrip('.')}, bearing in mind that {addition}."
         text = f"{who} proposes to amend clause {number}."
-        return {"kind": kind, "text": text, "clause": number, "clause_text": wording}
+        move = {"kind": kind, "text": text, "clause": number, "clause_text": wording}
+        trade = [n for n in own if n != number]
+        if trade and digest[16] % 2 == 0:
+            move["conditional_on"] = f"clause {trade[0]} is accepted by the others"
+        return move
     if kind == "objection":
         concern = _first_sentence(_pick(facts.red_lines or facts.interests, digest, 8)).lower()
         text = f"{who} cannot accept clause {number} as drafted: {concern}."
         return {"kind": kind, "text": text, "clause": number, "request_floor": request_floor}
     text = f"{who} supports clause {number}; it is consistent with our position."
-    return {"kind": "support", "text": text, "clause": number}
+    support: dict = {"kind": "support", "text": text, "clause": number}
+    trade = [n for n in own if n != number]
+    if trade and digest[15] % 2 == 0:  # now and then, a trade: our support for theirs
+        support["conditional_on"] = f"clause {trade[0]} keeps its present wording"
+    return support
 
 
 def ballot_for(facts: PromptFacts, digest: bytes) -> dict:
     """Object to the clauses this delegation objected to during the talks; accept the rest.
 
+    An acceptance is now and then conditional on a clause the delegation proposed (a trade).
     Now and then (about one clause in eight, fixed by the prompt's digest, so by the seed) it
     abstains on a clause it did not object to, so sessions show explicit abstentions too.
     """
@@ -205,7 +214,16 @@ def ballot_for(facts: PromptFacts, digest: bytes) -> dict:
             votes.append({"clause": number, "vote": "abstain", "reason": "We take no position on this clause."})
         else:
             votes.append({"clause": number, "vote": "accept", "reason": "We can live with this text."})
+            votes[-1].update(_ballot_condition(facts, digest, index, number))
     return {"votes": votes}
+
+
+def _ballot_condition(facts: PromptFacts, digest: bytes, index: int, number: int) -> dict:
+    """Now and then (about one acceptance in four) make it conditional on a clause of our own."""
+    own = [n for n in facts.own_clauses if n in facts.clauses and n != number]
+    if not own or digest[(21 + index) % len(digest)] % 4 != 0:
+        return {}
+    return {"condition_clause": own[0], "condition": f"only if clause {own[0]} is agreed as well"}
 
 
 def floor_choice_for(facts: PromptFacts, digest: bytes) -> dict:
