@@ -27,7 +27,8 @@ from agents.core.events import (
     VoteCast,
 )
 from agents.core.outcome import Outcome
-from agents.core.verdict import STATUS_STYLES, VOTE_LEGEND, VOTE_MARKS, counts, verdict
+from agents.core.text import shorten
+from agents.core.verdict import STATUS_STYLES, SUMMARY_KINDS, VOTE_LEGEND, VOTE_MARKS, counts, summary_parties, verdict
 
 
 class EventPrinter:
@@ -139,6 +140,8 @@ class EventPrinter:
         outcome = event.outcome
         if outcome.clauses:
             self.print_outcome(outcome)
+        if outcome.chair_summary:
+            self.print_summary(outcome)
         head, _, detail = verdict(outcome, self.names).partition(": ")
         title = Text(f"{head.upper()} ({outcome.rule.replace('_', '-')})" + (f": {detail}" if detail else ""))
         self.console.print(Rule(title, style="green" if outcome.consensus else "red"))
@@ -153,6 +156,17 @@ class EventPrinter:
             table.add_row(
                 str(clause.clause), Text(clause.status, style=STATUS_STYLES[clause.status]), counts(clause), silent
             )
+        self.console.print(table)
+
+    def print_summary(self, outcome: Outcome) -> None:
+        """The chair's summary, one row a point, with the parties behind each."""
+        table = Table(title="The chair's summary", expand=False)
+        for heading in ("", "point", "parties"):
+            table.add_column(heading)
+        for point in outcome.chair_summary:
+            style = "green" if point.kind == "common_ground" else "red"
+            kind = Text(SUMMARY_KINDS[point.kind], style=style)
+            table.add_row(kind, Text(shorten(point.text, 160)), Text(summary_parties(point, self.names)))
         self.console.print(table)
 
     def print_draft(self, draft: Draft) -> None:

@@ -14,6 +14,7 @@ from agents.core.catalog import Cast
 from agents.core.draft import Draft
 from agents.core.memory import Memory
 from agents.core.moves import Ballot, Move
+from agents.core.outcome import Outcome
 from agents.core.personas import Persona
 from agents.core.scenarios import AgendaItem, Phase
 from agents.core.usage import Usage
@@ -35,6 +36,7 @@ class TurnContext:
     turn: int
     meeting: tuple[str, ...] | None = None  # the members, when the turn is in a private side meeting
     may_ask_for_meeting: bool = False  # the chair would still grant a side meeting asked for now
+    outcome: Outcome | None = None  # the consensus call's result and the chair's summary, once counted
 
 
 @dataclass(frozen=True)

@@ -47,4 +47,5 @@ CHECKPOINT_TYPES = [
     ("agents.core.moves", "CastVote"),
     ("agents.core.outcome", "Outcome"),
     ("agents.core.outcome", "ClauseOutcome"),
+    ("agents.core.outcome", "SummaryPoint"),
 ]

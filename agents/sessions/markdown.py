@@ -21,7 +21,7 @@ from agents.core.events import (
 )
 from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
-from agents.core.verdict import VOTE_WORDS, undecided_note
+from agents.core.verdict import VOTE_WORDS, summary_markdown, undecided_note
 from agents.sessions.transcript import Transcript
 
 
@@ -98,6 +98,8 @@ def _outcome_lines(outcome: Outcome, names: dict[str, str]) -> list[str]:
         silent = ", ".join(names.get(p, p) for p in clause.no_answer)
         line = f"- Clause {clause.clause}: {clause.status} (objections: {objectors}"
         lines.append(line + (f"; no answer: {silent})" if silent else ")"))
+    if outcome.chair_summary:
+        lines += ["", "### The chair's summary", "", *summary_markdown(outcome.chair_summary, names)]
     return lines
 
 
