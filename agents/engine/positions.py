@@ -91,7 +91,8 @@ def words_on(memory: Memory, party: str, number: int) -> str:
     if said:
         return shorten(said[-1].text, WORDS_CHARS)
     digests = [line for line in memory.digests.get(party, []) if f", clause {number}," in line]
-    return shorten(digests[-1], WORDS_CHARS) if digests else ""
+    # A digest reads "(objection, clause 3, drafting): first sentence"; the words are after the head.
+    return shorten(digests[-1].partition("): ")[2], WORDS_CHARS) if digests else ""
 
 
 def recent_speech(memory: Memory, names: Mapping[str, str]) -> list[Speech]:

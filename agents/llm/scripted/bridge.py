@@ -13,7 +13,6 @@ from langchain_core.messages import BaseMessage
 
 _STANDS = re.compile(r"^Clause (?P<number>\d+) as it stands[^\n]*:\n(?P<text>[^\n]+)$", re.MULTILINE)
 _OBJECTORS = "Who objects, in their own words:"
-_DIGEST_HEAD = re.compile(r"^\([^)]*\):\s*")
 NO_WORDS = "(no words on record)"
 
 
@@ -46,7 +45,6 @@ def _objections(text: str) -> list[tuple[str, str]]:
 
 def _concern(words: str) -> str:
     """The substance of an objection: what follows ``as drafted:`` (or a first colon), first sentence only."""
-    words = _DIGEST_HEAD.sub("", words)
     if words.endswith("…"):  # cut short: drop the broken last word
         words = words[:-1].rsplit(" ", 1)[0]
     for marker in ("as drafted: ", ": "):
