@@ -66,7 +66,7 @@ async def test_chair_model_never_names_an_invalid_speaker(catalog, answer, expec
     cast = catalog.cast("six-party-2003")
     segment = next(s for s in build_programme(cast.scenario) if s.kind == "discussion")
     model = FunctionChatModel(reply=lambda messages, tool: answer)
-    decision = await choose_speaker(cast, model, ["russia", "japan"], "request", segment, [])
+    decision = await choose_speaker(cast, model, ["russia", "japan"], "request", segment)
     assert decision.speaker == expected and decision.reason == reason
     assert (decision.note is None) == (reason == "chair")
 
@@ -78,7 +78,7 @@ async def test_chair_model_failure_falls_back_to_the_earliest_request(catalog):
     def broken(messages, tool):
         raise TimeoutError("model did not answer")
 
-    decision = await choose_speaker(cast, FunctionChatModel(reply=broken), ["prc", "rok"], "request", segment, [])
+    decision = await choose_speaker(cast, FunctionChatModel(reply=broken), ["prc", "rok"], "request", segment)
     assert decision.speaker == "prc" and "TimeoutError" in decision.note
 
 
@@ -86,5 +86,5 @@ async def test_chair_model_is_not_asked_when_there_is_no_choice(catalog):
     cast = catalog.cast("six-party-2003")
     segment = next(s for s in build_programme(cast.scenario) if s.kind == "discussion")
     model = FunctionChatModel(reply=lambda messages, tool: {"speaker": "usa"})
-    decision = await choose_speaker(cast, model, ["rok"], "order", segment, [])
+    decision = await choose_speaker(cast, model, ["rok"], "order", segment)
     assert decision.speaker == "rok" and model.calls == []

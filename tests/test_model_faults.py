@@ -137,6 +137,6 @@ async def test_the_chairs_choice_is_bounded_by_the_timeout_too(server, catalog):
     pool = ModelPool(ModelSettings(timeout_seconds=1.0, max_retries=1), environ={"OPENAI_BASE_URL": server.base_url})
     cast = catalog.cast("six-party-2003")
     segment = build_programme(cast.scenario)[1]
-    decision = await choose_speaker(cast, pool.get("openai:fault").model, ["usa", "dprk"], "requests", segment, [])
+    decision = await choose_speaker(cast, pool.get("openai:fault").model, ["usa", "dprk"], "requests", segment)
     assert decision.speaker == "usa" and "chair model failed (CallTimeout)" in (decision.note or "")
     assert server.requests_for("FloorChoice") == ["trickle", "trickle"]

@@ -6,11 +6,13 @@ import jinja2
 import pytest
 
 from agents.core.draft import Draft
+from agents.core.ledger import Ledger
 from agents.core.memory import RECENT_TURNS, Memory, TurnRecord
-from agents.core.outcome import Outcome
+from agents.core.outcome import Outcome, SummaryPoint
 from agents.core.prompts import render, render_static, template_names
 from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.model import turn_messages, vote_messages
+from agents.engine.positions import positions_on, recent_speech
 from agents.engine.programme import build_programme
 from agents.review.schema import ClauseResult, VoteCell
 from agents.review.scores import JudgeEvidence
@@ -21,6 +23,9 @@ def sample_variables(catalog) -> dict:
     cast = catalog.cast("six-party-2003")
     segment = next(s for s in build_programme(cast.scenario) if s.kind == "discussion")
     draft = Draft().add("The parties seek a nuclear-free peninsula.", "chair-prc", 0, "tabled")
+    objected = draft.clauses[0].model_copy(update={"supporters": ["prc"], "objectors": ["usa"]})
+    said = TurnRecord(turn=1, phase="drafting", speaker="usa", kind="objection", text="Not as drafted.", clause=1)
+    memory = Memory().remember(said)
     return {
         "persona": cast.delegations["russia"],
         "chair": cast.chair,
@@ -40,6 +45,13 @@ def sample_variables(catalog) -> dict:
         "error": "kind: Input should be 'statement'",
         "candidates": [cast.delegations["usa"], cast.delegations["japan"]],
         "recent": ["United States"],
+        "positions": [positions_on(objected, Ledger(), cast)],
+        "speech": recent_speech(memory, cast.names()),
+        "statement": draft.clauses,
+        "common": [SummaryPoint(kind="common_ground", text="Clause 1 is agreed.", parties=["United States"])],
+        "differences": [SummaryPoint(kind="difference", text="Clause 2 is not agreed.", parties=["North Korea"])],
+        "text": "The parties seek a nuclear-free peninsula, step by step.",
+        "explanation": "It meets both sides.",
         "round": 1,
         "rounds": 1,
         "members": ["United States", "North Korea"],

@@ -34,6 +34,17 @@ async def test_a_scripted_session_replays_byte_for_byte(tmp_path):
     assert len(replayed.recording) == len(original.recording) > 50
 
 
+async def test_a_session_with_a_chair_proposal_replays_the_same(tmp_path):
+    original = await run_session(RunSettings(model="scripted", seed=1, out=tmp_path / "original"))
+    proposals = [call for call in original.recording if call.kind == "ChairProposal"]
+    assert proposals and all(call.seat == "chair" for call in proposals)
+    assert any(e.type == "draft_updated" and e.speaker == "chair" and e.phase == "amendments" for e in original.events)
+    replayed, divergences = await replay_transcript(original, tmp_path / "replay")
+    assert divergences == []
+    assert first_difference(normalised(original), normalised(replayed)) is None
+    assert replayed.outcome.chair_summary == original.outcome.chair_summary != []
+
+
 def troublesome_models() -> dict[str, ModelHandle]:
     """Seats that repair, fall back, fail once, ask for the floor; a chair that picks among them."""
     asked: dict[str, int] = defaultdict(int)

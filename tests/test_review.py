@@ -285,3 +285,21 @@ def test_compare_highlights_what_differs_and_nothing_when_a_session_meets_itself
     assert "≠" in console.export_text()
     same = compare_reviews(a, a)
     assert same.differences == 0 and '<tr class="differs">' not in comparison_html(same)
+
+
+def test_the_chairs_summary_is_in_the_review_the_html_report_and_the_terminal(transcripts):
+    from markupsafe import escape
+
+    raw = json.loads(transcripts["six-party-2003"].read_text())
+    review = reviewed(transcripts["six-party-2003"], judge="none")
+    points = raw["outcome"]["chair_summary"]
+    assert points and [point.model_dump() for point in review.outcome.chair_summary] == points
+    html = review_html(review)
+    assert "<h3>The chair's summary</h3>" in html
+    for point in review.outcome.chair_summary:
+        assert str(escape(point.text)) in html
+    console = Console(record=True, width=200)
+    print_review(review, console)
+    printed = console.export_text()
+    assert "The chair's summary" in printed and "common ground" in printed
+    assert {"common_ground", "difference"} <= {point["kind"] for point in points}

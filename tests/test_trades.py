@@ -117,3 +117,19 @@ def test_a_scripted_session_trades_and_the_record_says_which_conditions_held():
 
 async def _drain(session) -> list:
     return [event async for event in session.run()]
+
+
+def test_the_chairs_summary_names_a_lapsed_and_an_open_condition(catalog):
+    from agents.engine.state import SessionState
+    from agents.engine.summary import summarise
+
+    cast = catalog.cast("six-party-2003")
+    ballots = {
+        "usa": [CastVote(clause=1, vote="accept"), accept(2, on=1)],
+        "dprk": [CastVote(clause=1, vote="object", reason="no"), accept(2, words="if sanctions are lifted")],
+        "prc": [accept(1), accept(2)],
+    }
+    outcome = summarise(tally(two_clauses(), ballots, PARTIES, "no_objection"), SessionState(draft=two_clauses()), cast)
+    texts = [point.text for point in outcome.chair_summary if point.kind == "difference"]
+    assert any("only if clause 1 was agreed; it was not" in text for text in texts)
+    assert any('subject to a condition: "if sanctions are lifted"' in text for text in texts)

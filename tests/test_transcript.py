@@ -203,3 +203,20 @@ async def test_a_version_1_transcript_still_loads_with_its_flat_settings(tmp_pat
     assert loaded.settings.model_for == {"dprk": "scripted", "chair": "scripted"}
     assert loaded.settings.persona_for == {"russia": Path("/somewhere/russia.yaml")}
     assert loaded.settings.seed == 2 and loaded.settings.max_turns == 2
+
+
+async def test_the_chairs_summary_survives_the_round_trip_and_older_transcripts_load_without_it(tmp_path):
+    transcript = await run_session(RunSettings(model="scripted", seed=1, out=tmp_path))
+    path = tmp_path / f"{transcript.session_id}.json"
+    loaded = load_transcript(path)
+    assert loaded.outcome.chair_summary == transcript.outcome.chair_summary != []
+    ended = next(e for e in loaded.events if e.type == "session_ended")
+    assert ended.outcome.chair_summary == transcript.outcome.chair_summary
+    data = json.loads(path.read_text())
+    del data["outcome"]["chair_summary"]
+    for event in data["events"]:
+        if event["type"] == "session_ended":
+            del event["outcome"]["chair_summary"]
+    old = tmp_path / "old.json"
+    old.write_text(json.dumps(data))
+    assert load_transcript(old).outcome.chair_summary == []

@@ -409,3 +409,21 @@ async def test_the_web_outcome_says_which_clauses_are_undecided_and_whose_answer
     assert rows and all(line.endswith("| undecided |") and "no answer" in line for line in rows)
     votes = [item.content for item in shown if item.style == "vote" and "Japan" in item.content]
     assert votes and "no answer" in votes[0]
+
+
+def test_the_web_outcome_lists_the_chairs_summary_with_the_parties_behind_each_point():
+    from agents.core.outcome import Outcome, SummaryPoint
+    from agents.ui.presenter import outcome_markdown
+
+    presenter = Presenter(scripted_session().cast, None)
+    points = [
+        SummaryPoint(kind="common_ground", text='Clause 1 is agreed: "Talks go on."', parties=["usa", "dprk"]),
+        SummaryPoint(kind="difference", text="Clause 2 is not agreed.", parties=["japan"]),
+    ]
+    outcome = Outcome(consensus=False, rule="no_objection", summary="The chair's words.", chair_summary=points)
+    shown = outcome_markdown(presenter, outcome)
+    assert "### The chair's summary" in shown
+    assert '- **Common ground**: Clause 1 is agreed: "Talks go on." *(United States, North Korea)*' in shown
+    assert "- **Difference**: Clause 2 is not agreed. *(Japan)*" in shown
+    old = outcome_markdown(presenter, outcome.model_copy(update={"chair_summary": []}))
+    assert "The chair's words." in old and "The chair's summary" not in old  # a transcript from before the summary

@@ -27,7 +27,17 @@ from agents.core.events import (
     VoteCast,
 )
 from agents.core.outcome import Outcome
-from agents.core.verdict import STATUS_STYLES, VOTE_LEGEND, VOTE_MARKS, condition_lines, counts, verdict
+from agents.core.text import shorten
+from agents.core.verdict import (
+    STATUS_STYLES,
+    SUMMARY_KINDS,
+    VOTE_LEGEND,
+    VOTE_MARKS,
+    condition_lines,
+    counts,
+    summary_parties,
+    verdict,
+)
 
 
 class EventPrinter:
@@ -139,6 +149,8 @@ class EventPrinter:
         outcome = event.outcome
         if outcome.clauses:
             self.print_outcome(outcome)
+        if outcome.chair_summary:
+            self.print_summary(outcome)
         head, _, detail = verdict(outcome, self.names).partition(": ")
         title = Text(f"{head.upper()} ({outcome.rule.replace('_', '-')})" + (f": {detail}" if detail else ""))
         self.console.print(Rule(title, style="green" if outcome.consensus else "red"))
@@ -156,6 +168,17 @@ class EventPrinter:
         self.console.print(table)
         for line in condition_lines(outcome, self.names):
             self.console.print(Text(f"Condition: {line}"))
+
+    def print_summary(self, outcome: Outcome) -> None:
+        """The chair's summary, one row a point, with the parties behind each."""
+        table = Table(title="The chair's summary", expand=False)
+        for heading in ("", "point", "parties"):
+            table.add_column(heading)
+        for point in outcome.chair_summary:
+            style = "green" if point.kind == "common_ground" else "red"
+            kind = Text(SUMMARY_KINDS[point.kind], style=style)
+            table.add_row(kind, Text(shorten(point.text, 160)), Text(summary_parties(point, self.names)))
+        self.console.print(table)
 
     def print_draft(self, draft: Draft) -> None:
         table = Table(title="Draft joint statement", show_lines=False, expand=False)

@@ -65,6 +65,14 @@ class FloorChoice(BaseModel):
     reason: str = Field(default="")
 
 
+class ChairProposal(BaseModel):
+    """The chair's bridging wording for a clause that draws objections."""
+
+    clause: int = Field(default=0, description="the number of the clause the wording replaces")
+    clause_text: str = Field(default="", description="the full new wording of the clause")
+    explanation: str = Field(default="", description="one or two sentences: how it meets both sides")
+
+
 class CastVote(BaseModel):
     """A vote as recorded: ``no_answer`` stands for a clause the ballot left out (or a ballot that failed).
 

@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, computed_field, model_validator
 from agents.core.moves import CastVote
 
 ClauseStatus = Literal["agreed", "rejected", "undecided"]
+SummaryKind = Literal["common_ground", "difference"]
 
 
 class ClauseOutcome(BaseModel):
@@ -64,8 +65,25 @@ class ConditionCheck(BaseModel):
     met: bool | None = None
 
 
+class SummaryPoint(BaseModel):
+    """One point of the chair's summary: common ground or a difference, and the parties behind it.
+
+    Written by rule from the vote (``agents.engine.summary``), never by a model: a point of
+    common ground names only the delegations that accepted, a difference those that objected
+    or gave no answer.
+    """
+
+    kind: SummaryKind
+    text: str
+    parties: list[str] = Field(default_factory=list, description="delegation ids")
+
+
 class Outcome(BaseModel):
-    """The consensus call's result: consensus only when every clause was agreed."""
+    """The consensus call's result: consensus only when every clause was agreed.
+
+    ``summary`` is the chair's closing words; ``chair_summary`` the points of common ground and
+    of difference it reads out (empty in transcripts written before it existed).
+    """
 
     consensus: bool
     rule: str
@@ -73,6 +91,7 @@ class Outcome(BaseModel):
     votes: dict[str, list[CastVote]] = Field(default_factory=dict)
     conditions: list[ConditionCheck] = Field(default_factory=list, description="conditional acceptances, checked")
     summary: str = ""
+    chair_summary: list[SummaryPoint] = Field(default_factory=list)
 
     def numbers(self, status: ClauseStatus) -> list[int]:
         """The numbers of the clauses with this status."""

@@ -88,6 +88,9 @@ class Scenario(Strict):
     max_requested_meetings: int = Field(
         default=2, ge=0, le=10, description="side meetings the chair grants on request, per session"
     )
+    chair_bridges: bool = Field(
+        default=True, description="the chair's model tables bridging wording for an objected clause in amendments"
+    )
 
     @model_validator(mode="after")
     def _ids_are_unique(self) -> Scenario:

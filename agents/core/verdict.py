@@ -10,13 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from agents.core.moves import VoteChoice
-from agents.core.outcome import ClauseOutcome, ClauseStatus, Outcome
+from agents.core.outcome import ClauseOutcome, ClauseStatus, Outcome, SummaryKind, SummaryPoint
 
 VOTE_MARKS: dict[str, str] = {"accept": "✓", "object": "✗", "abstain": "–", "no_answer": "?"}
 VOTE_WORDS: dict[str, str] = {"accept": "accept", "object": "object", "abstain": "abstain", "no_answer": "no answer"}
 VOTE_LEGEND = "✓ accept, ✗ object, – abstain, ? no answer"
 STATUS_STYLES: dict[ClauseStatus, str] = {"agreed": "green", "rejected": "red", "undecided": "yellow"}
 CHOICES: tuple[VoteChoice, ...] = ("accept", "object", "abstain", "no_answer")
+SUMMARY_KINDS: dict[SummaryKind, str] = {"common_ground": "Common ground", "difference": "Difference"}
 
 
 def vote_in(clause: ClauseOutcome, party: str) -> VoteChoice:
@@ -36,6 +37,20 @@ def undecided_note(outcome: Outcome, names: Mapping[str, str] | None = None) -> 
         return ""
     silent = ", ".join((names or {}).get(party, party) for party in outcome.silent)
     return f"{len(undecided)} of {len(outcome.clauses)} clauses undecided, no answer from {silent}"
+
+
+def summary_parties(point: SummaryPoint, names: Mapping[str, str] | None = None) -> str:
+    """The parties behind a point of the chair's summary, by name: ``United States, China``."""
+    return ", ".join((names or {}).get(party, party) for party in point.parties)
+
+
+def summary_markdown(points: list[SummaryPoint], names: Mapping[str, str] | None = None) -> list[str]:
+    """The chair's summary as Markdown bullets, the parties behind each point in italics."""
+    lines = []
+    for point in points:
+        parties = summary_parties(point, names)
+        lines.append(f"- **{SUMMARY_KINDS[point.kind]}**: {point.text}" + (f" *({parties})*" if parties else ""))
+    return lines
 
 
 def verdict(outcome: Outcome | None, names: Mapping[str, str] | None = None) -> str:

@@ -15,6 +15,7 @@ from agents.core.draft import Draft
 from agents.core.ledger import Ledger
 from agents.core.memory import Memory
 from agents.core.moves import Ballot, Move
+from agents.core.outcome import Outcome
 from agents.core.personas import Persona
 from agents.core.scenarios import AgendaItem, Phase
 from agents.core.usage import Usage
@@ -37,6 +38,7 @@ class TurnContext:
     meeting: tuple[str, ...] | None = None  # the members, when the turn is in a private side meeting
     may_ask_for_meeting: bool = False  # the chair would still grant a side meeting asked for now
     ledger: Ledger = field(default_factory=Ledger)  # the positions this seat may know of
+    outcome: Outcome | None = None  # the consensus call's result and the chair's summary, once counted
 
 
 @dataclass(frozen=True)

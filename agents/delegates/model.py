@@ -85,6 +85,7 @@ def turn_instructions(context: TurnContext) -> str:
         meeting_with=tuple(others[m].short_name for m in context.meeting or () if m != context.persona.id),
         may_ask_for_meeting=context.may_ask_for_meeting,
         parties=tuple(pid for pid in others if pid != context.persona.id),
+        outcome=context.outcome,
     )
 
 

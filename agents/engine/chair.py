@@ -1,8 +1,10 @@
 """The chair's decisions, as named functions: what it announces, what it tables, who speaks next.
 
-The chair is rule-based except for one choice: when several delegations ask for the floor at
-once it may ask its own model to choose. Whatever the model answers, the speaker is always
-one of the candidates; nonsense falls back to the longest-waiting request.
+The chair is rule-based except for two things its model may do: choose among several
+delegations asking for the floor at once (seeing the draft and recent public speech), and
+table bridging wording for an objected clause (``agents.engine.mediation``). Whatever the
+model answers, the speaker is always one of the candidates; nonsense falls back to the
+longest-waiting request. The chair's summary is written by rule (``agents.engine.summary``).
 """
 
 from __future__ import annotations
@@ -15,13 +17,17 @@ from langchain_core.messages import HumanMessage, SystemMessage
 from agents.core.catalog import Cast
 from agents.core.draft import Draft
 from agents.core.events import FloorGivenReason
+from agents.core.ledger import Ledger, ledger_view
+from agents.core.memory import Memory
 from agents.core.moves import FloorChoice, Move
 from agents.core.outcome import Outcome
 from agents.core.prompts import render, render_static
 from agents.core.scenarios import MEETING_PHASES
 from agents.core.usage import Usage
 from agents.engine.floor import FloorReason
+from agents.engine.positions import draft_positions, recent_speech
 from agents.engine.programme import MeetingCall, Segment
+from agents.engine.summary import no_call_summary
 from agents.llm.structured import ask_structured
 
 
@@ -126,20 +132,31 @@ def table_draft(cast: Cast, draft: Draft, turn: int) -> tuple[Draft, list[int]]:
     return draft, tabled
 
 
-def closing_words(cast: Cast, outcome: Outcome) -> str:
-    """The chair's last words: what was agreed, what failed, and what stays undecided for want of an answer."""
+def closing_words(cast: Cast, outcome: Outcome, draft: Draft | None = None) -> str:
+    """The chair's last words: the joint statement if adopted, what failed or stays undecided, and its summary.
+
+    With consensus the agreed clauses of ``draft`` are read as the joint statement; without it
+    the chair's summary (``outcome.chair_summary``) is the outcome, read out point by point.
+    """
+    agreed = outcome.numbers("agreed")
+    named = [
+        point.model_copy(update={"parties": [cast.name(p) for p in point.parties]}) for point in outcome.chair_summary
+    ]
     return render(
         "chair_says/close.j2",
         outcome=outcome,
-        agreed=outcome.numbers("agreed"),
+        agreed=agreed,
         rejected=outcome.numbers("rejected"),
         undecided=outcome.numbers("undecided"),
         silent=[cast.name(p) for p in outcome.silent],
+        statement=[clause for clause in (draft.clauses if draft else []) if clause.number in agreed],
+        common=[point for point in named if point.kind == "common_ground"],
+        differences=[point for point in named if point.kind == "difference"],
     )
 
 
 def no_vote_outcome(rule: str) -> Outcome:
-    return Outcome(consensus=False, rule=rule, summary="no consensus call was held")
+    return Outcome(consensus=False, rule=rule, summary="no consensus call was held", chair_summary=no_call_summary())
 
 
 def describe_move(move: Move, short_name: str) -> str:
@@ -192,12 +209,21 @@ async def choose_speaker(
     candidates: list[str],
     reason: FloorReason,
     segment: Segment,
-    recent_speakers: list[str],
+    memory: Memory | None = None,
+    draft: Draft | None = None,
+    ledger: Ledger | None = None,
 ) -> FloorDecision:
-    """Pick among ``candidates``; the chair's model is consulted only when there is a choice."""
+    """Pick among ``candidates``; the chair's model is consulted only when there is a choice.
+
+    Its prompt holds the draft (each clause's sides, from ``positions``), the public ledger
+    and the last few public turns, each cut short: bounded however long the session runs.
+    """
     fallback = FloorDecision(speaker=candidates[0], reason=reason)
     if model is None or len(candidates) < 2:
         return fallback
+    memory = memory or Memory()
+    public = (ledger or Ledger()).public()
+    parties = cast.scenario.parties
     messages = [
         SystemMessage(content=render("chair_system.j2", scenario=cast.scenario, chair=cast.chair)),
         HumanMessage(
@@ -206,7 +232,9 @@ async def choose_speaker(
                 phase_title=segment.phase.title,
                 agenda_item=segment.agenda_item,
                 candidates=[cast.delegations[c] for c in candidates],
-                recent=[cast.delegations[s].short_name for s in recent_speakers],
+                positions=draft_positions(draft or Draft(), public, cast),
+                ledger=ledger_view(public, parties, cast.names(), (draft or Draft()).texts()),
+                speech=recent_speech(memory, cast.names()),
             )
         ),
     ]

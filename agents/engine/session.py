@@ -50,7 +50,7 @@ from agents.core.memory import TurnRecord
 from agents.core.moves import Move, normalise_ballot
 from agents.core.outcome import Outcome
 from agents.delegates.base import Delegate, TurnContext, TurnResult, VoteContext, VoteResult
-from agents.engine import chair
+from agents.engine import chair, mediation, summary
 from agents.engine.checkpoints import open_checkpointer
 from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate, with_request
 from agents.engine.programme import Segment, build_programme, meeting_segment
@@ -245,6 +245,7 @@ class Session:
                     self.end_segment(work)
                     continue
                 self.open_segment(work, segment, emit)
+                await self.mediate(work, segment, emit)
                 if segment.is_vote and work.draft.clauses:
                     return self.call_vote(work, segment)
                 if segment.is_vote:  # nothing on the table: no ballots to collect
@@ -323,8 +324,20 @@ class Session:
         candidates, reason = self.policy.candidates(work.floor)
         if not candidates:
             return None
-        recent = [record.speaker for record in work.memory.recent]
-        return await chair.choose_speaker(self.cast, self.chair_model, candidates, reason, segment, recent)
+        return await chair.choose_speaker(
+            self.cast, self.chair_model, candidates, reason, segment, work.memory, work.draft, work.ledger
+        )
+
+    async def mediate(self, work: SessionState, segment: Segment, emit: EventWriter) -> None:
+        """As an amendments round opens, the chair may table bridging wording (``agents.engine.mediation``)."""
+        if segment.kind != "amendments" or segment.meeting is not None:
+            return
+        found = await mediation.bridge(self.cast, self.chair_model, work.draft, work.ledger, work.turn)
+        if found is None:
+            return
+        for event in found.events(segment.kind, work.turn):
+            emit(event)
+        work.draft = found.draft or work.draft
 
     def give_floor(
         self, work: SessionState, segment: Segment, decision: chair.FloorDecision, emit: EventWriter
@@ -353,7 +366,7 @@ class Session:
 
     def close_session(self, work: SessionState, emit: EventWriter) -> None:
         outcome = work.outcome or chair.no_vote_outcome(self.cast.scenario.consensus_rule)
-        words = chair.closing_words(self.cast, outcome)
+        words = chair.closing_words(self.cast, outcome, work.draft)
         outcome = outcome.model_copy(update={"summary": words})
         work.outcome = outcome
         emit(Message(phase="closing", turn=work.turn, speaker=CHAIR, text=words))
@@ -378,6 +391,7 @@ class Session:
             meeting=segment.audience,
             may_ask_for_meeting=chair.may_ask_for_meeting(self.cast, segment, state.granted_meetings),
             ledger=state.ledger.visible_to(speaker),
+            outcome=state.outcome,
         )
 
         def on_text(delta: str) -> None:
@@ -523,7 +537,8 @@ class Session:
         return {"ballots": {party: votes}}
 
     def count_votes(self, state: SessionState) -> Outcome:
-        return tally(state.draft, state.ballots, self.parties, self.cast.scenario.consensus_rule)
+        outcome = tally(state.draft, state.ballots, self.parties, self.cast.scenario.consensus_rule)
+        return summary.summarise(outcome, state, self.cast)  # the chair's summary, for the closing phase
 
     async def tally_node(self, state: SessionState) -> dict[str, Any]:
         return {"outcome": self.count_votes(state), "segment": state.segment + 1, "segment_open": False}

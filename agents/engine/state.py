@@ -52,4 +52,5 @@ CHECKPOINT_TYPES = [
     ("agents.core.outcome", "Outcome"),
     ("agents.core.outcome", "ClauseOutcome"),
     ("agents.core.outcome", "ConditionCheck"),
+    ("agents.core.outcome", "SummaryPoint"),
 ]

@@ -61,6 +61,7 @@ def outcome_summary(transcript: Transcript) -> OutcomeSummary:
         rule=outcome.rule if outcome else transcript.scenario.consensus_rule,
         clauses=clauses,
         dropped=dropped_proposals(transcript) + withdrawn_clauses(transcript) + unvoted_clauses(transcript),
+        chair_summary=outcome.chair_summary if outcome else [],
     )
 
 

@@ -12,6 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from agents.core.events import CHAIR
+from agents.core.outcome import SummaryPoint
 from agents.core.usage import Usage
 
 ClauseStatus = Literal["agreed", "rejected", "undecided", "not voted"]
@@ -58,6 +59,9 @@ class OutcomeSummary(BaseModel):
     rule: str
     clauses: list[ClauseResult] = Field(default_factory=list)
     dropped: list[DroppedClause] = Field(default_factory=list)
+    chair_summary: list[SummaryPoint] = Field(
+        default_factory=list, description="the chair's points of common ground and of difference, from the vote"
+    )
 
     def numbers(self, status: ClauseStatus) -> list[int]:
         """The clause numbers with this status."""

@@ -95,6 +95,18 @@ def outcome_table(review: Review) -> Table:
     return table
 
 
+def summary_table(review: Review) -> Table:
+    """The chair's summary: each point of common ground or difference, with the parties behind it."""
+    table = Table(title="The chair's summary", title_justify="left")
+    for heading in ("point", "what", "parties"):
+        table.add_column(heading, overflow="fold", ratio=1 if heading == "what" else None)
+    for point in review.outcome.chair_summary:
+        common = point.kind == "common_ground"
+        kind = Text("common ground", style="green") if common else Text("difference", style="red")
+        table.add_row(kind, Text(shorten(point.text, 200)), Text(", ".join(review.name(p) for p in point.parties)))
+    return table
+
+
 def dropped_table(review: Review) -> Table:
     """Wording that never reached the vote, and why."""
     table = Table(title="Dropped: put forward, never voted on", title_justify="left")
@@ -277,6 +289,8 @@ def print_review(review: Review, console: Console) -> None:
     """Print every section of the review."""
     console.print(header(review))
     console.print(outcome_table(review))
+    if review.outcome.chair_summary:
+        console.print(summary_table(review))
     if review.outcome.dropped:
         console.print(dropped_table(review))
     for part in (timeline_table, speaking_table, moves_table, evolution, votes_table):

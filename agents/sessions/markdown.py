@@ -21,7 +21,7 @@ from agents.core.events import (
 )
 from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
-from agents.core.verdict import VOTE_WORDS, condition_lines, undecided_note
+from agents.core.verdict import VOTE_WORDS, condition_lines, summary_markdown, undecided_note
 from agents.sessions.transcript import Transcript
 
 
@@ -101,6 +101,8 @@ def _outcome_lines(outcome: Outcome, names: dict[str, str]) -> list[str]:
     conditions = condition_lines(outcome, names)
     if conditions:
         lines += ["", "Conditional acceptances:", *(f"- {line}" for line in conditions)]
+    if outcome.chair_summary:
+        lines += ["", "### The chair's summary", "", *summary_markdown(outcome.chair_summary, names)]
     return lines
 
 

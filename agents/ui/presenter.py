@@ -29,7 +29,7 @@ from agents.core.events import (
 )
 from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
-from agents.core.verdict import VOTE_WORDS, condition_lines, undecided_note, vote_in
+from agents.core.verdict import VOTE_WORDS, condition_lines, summary_markdown, undecided_note, vote_in
 
 ShownKind = Literal["post", "stream", "finish", "draft", "outcome"]
 Style = Literal["phase", "floor", "speech", "vote", "error", "outcome", "notice"]
@@ -191,7 +191,9 @@ def outcome_markdown(presenter: Presenter, outcome: Outcome) -> str:
     conditions = condition_lines(outcome, presenter.cast.names())
     if conditions:
         lines += ["", "**Conditional acceptances**", *(f"- {line}" for line in conditions)]
-    if outcome.summary:
+    if outcome.chair_summary:  # the chair read it out in its last message; here it is the record
+        lines += ["", "### The chair's summary", "", *summary_markdown(outcome.chair_summary, presenter.cast.names())]
+    elif outcome.summary:
         lines += ["", outcome.summary]
     return "\n".join(lines)
 

@@ -1,8 +1,8 @@
 """What the scripted model reads from a prompt, and the moves, ballots and floor choices it writes.
 
 The reading follows the headings of ``prompts/delegate_system.j2``, ``briefing.j2``,
-``turn.j2``, ``vote.j2`` and ``chair_floor.j2``; a test renders them and checks the scripted
-model still finds the persona's own words in them.
+``turn.j2``, ``vote.j2`` and ``chair_floor.j2`` (``chair_bridge.j2`` is read in ``bridge``);
+a test renders them and checks the scripted model still finds the persona's own words in them.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ _AGENDA = re.compile(r"^\d+\. (?P<title>.+) \[(?P<id>[a-z0-9-]+)\]$", re.MULTILI
 _PROPOSER = re.compile(r"^Clause (?P<number>\d+) \((?P<by>[a-z0-9-]+)[,;)]", re.MULTILINE)
 _OBJECTIONS = re.compile(r"^Clause (?P<number>\d+) \([^)]*objections from (?P<who>[^)]*)\)", re.MULTILINE)
 _ID_IN_BRACKETS = re.compile(r"\[([a-z][a-z0-9-]*)\]")
+_ASKED = re.compile(r"^These delegations have asked for the floor: (.+)$", re.MULTILINE)
 
 
 def _text(message: BaseMessage) -> str:
@@ -66,6 +67,7 @@ class PromptFacts:
     candidates: list[str] = field(default_factory=list)
     relations: list[str] = field(default_factory=list)
     may_ask_meeting: bool = False
+    outcome: str = ""  # in the closing phase: "adopted", "not adopted", or "" when the prompt does not say
     fingerprint: str = ""
 
     @classmethod
@@ -108,11 +110,21 @@ class PromptFacts:
             if self.delegation in found.group("who").split(", "):
                 self.objected.add(int(found.group("number")))
         self.may_ask_meeting = '"side_meeting"' in last
+        if "The consensus call is over:" in last:
+            self.outcome = "adopted" if "the joint statement is adopted" in last else "not adopted"
         seated = re.search(r"^Delegations: (.+)$", text, re.MULTILINE)
         if seated:
             self.relations = [r for r in self.relations if r in _ID_IN_BRACKETS.findall(seated.group(1))]
-        if "asked for the floor" in last:
-            self.candidates = _ID_IN_BRACKETS.findall(last.split("asked for the floor", 1)[1])
+        asked = _ASKED.findall(last)
+        if asked:  # only that line: the draft and the speech above it name parties too
+            self.candidates = _ID_IN_BRACKETS.findall(asked[-1])
+
+
+CLOSING_VIEW = {
+    "adopted": "We welcome the joint statement the table has adopted.",
+    "not adopted": "We regret that no joint statement was agreed; the chair's summary records where we differ.",
+    "": "",
+}
 
 
 def _pick(options: list[str], digest: bytes, salt: int = 0) -> str:
@@ -145,10 +157,8 @@ def move_for(facts: PromptFacts, digest: bytes) -> dict:
         body = " ".join(_first_sentence(c) + "." for c in facts.opening[:2])
         return {"kind": "statement", "text": f"{who} thanks the chair. {body}"}
     if "closing" in facts.phase:
-        return {
-            "kind": "statement",
-            "text": f"{who} thanks the hosts. {_first_sentence(_pick(facts.interests, digest, 3))}.",
-        }
+        text = f"{who} thanks the hosts. {_first_sentence(_pick(facts.interests, digest, 3))}."
+        return {"kind": "statement", "text": f"{text} {CLOSING_VIEW[facts.outcome]}".strip()}
     if "side meeting" in facts.phase:
         concern = _first_sentence(_pick(facts.red_lines or facts.interests, digest, 9))
         text = f"{who}, in confidence: {concern}. We would look for a step-by-step understanding."
