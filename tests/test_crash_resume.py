@@ -65,7 +65,16 @@ def parley(*args: str, **options) -> subprocess.CompletedProcess:
 
 def start_run(out: Path, pace: str = "0.02") -> subprocess.Popen:
     command = [str(PARLEY), "run", "--model", f"scripted:{pace}", "--seed", str(SEED), "--out", str(out), "--quiet"]
-    return subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=parley_env())
+    # A test runner may itself run with SIGINT ignored (a background job), which children inherit;
+    # a person at a terminal has the default, so the run gets it back.
+    return subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=parley_env(),
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 def journal_lines(out: Path) -> int:
