@@ -1,7 +1,7 @@
 """The one interface every seat implements, whether a model or a person holds it.
 
-The engine hands a delegate what it may see (a ``TurnContext`` or ``VoteContext``) and gets
-a typed answer back. Nothing here knows how the answer is produced.
+The engine hands a delegate what it may see (a ``TurnContext``, ``VoteContext`` or
+``PlanContext``) and gets a typed answer back. Nothing here knows how the answer is produced.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from agents.core.draft import Draft
 from agents.core.memory import Memory
 from agents.core.moves import Ballot, Move
 from agents.core.personas import Persona
+from agents.core.plans import Plan
 from agents.core.scenarios import AgendaItem, Phase
 from agents.core.usage import Usage
 
@@ -35,6 +36,7 @@ class TurnContext:
     turn: int
     meeting: tuple[str, ...] | None = None  # the members, when the turn is in a private side meeting
     may_ask_for_meeting: bool = False  # the chair would still grant a side meeting asked for now
+    plan: Plan | None = None  # the delegation's latest private plan
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,20 @@ class VoteContext:
     draft: Draft
     memory: Memory
     turn: int
+    plan: Plan | None = None  # the delegation's latest private plan
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What a delegate may see when it plans in private, as the chair is about to open ``phase``."""
+
+    cast: Cast
+    persona: Persona
+    phase: Phase
+    draft: Draft
+    memory: Memory
+    turn: int
+    plan: Plan | None = None  # its previous plan, if it made one
 
 
 @dataclass
@@ -67,6 +83,16 @@ class VoteResult:
     note: str | None = None
 
 
+@dataclass
+class PlanResult:
+    """A plan (None: the seat makes none this time), who made it and at what cost; ``note`` says what went wrong."""
+
+    plan: Plan | None
+    model: str
+    usage: Usage | None = None
+    note: str | None = None
+
+
 class Delegate(Protocol):
     """A seat at the table. ``label`` says who holds it (a model spec, or a person)."""
 
@@ -76,3 +102,5 @@ class Delegate(Protocol):
     async def take_turn(self, context: TurnContext, on_text: TextSink) -> TurnResult: ...
 
     async def vote(self, context: VoteContext) -> VoteResult: ...
+
+    async def plan(self, context: PlanContext) -> PlanResult: ...
