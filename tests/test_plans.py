@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import io
 
 import pytest
 from langchain_core.messages import BaseMessage, SystemMessage
+from rich.console import Console
 
 from agents.core.catalog import Cast
 from agents.core.events import CHAIR, PlanMade
@@ -18,6 +20,8 @@ from agents.engine.planning import plans_due
 from agents.engine.programme import build_programme
 from agents.engine.state import SessionState
 from agents.review.build import compute_review, session_personas
+from agents.review.report_html import review_html
+from agents.review.terminal import print_review
 from agents.sessions.markdown import transcript_markdown
 from agents.sessions.run import run_session
 from agents.sessions.settings import RunSettings
@@ -186,7 +190,17 @@ def test_markdown_and_review_as_a_seat_show_only_its_own_plans(planned_session):
     personas = session_personas(transcript)
     review = compute_review(transcript, personas, viewer="usa")
     assert len(review.plans) == 3 and {p.delegation for p in review.plans} == {"usa"}
-    assert len(compute_review(transcript, personas).plans) == 18
+    whole_review = compute_review(transcript, personas)
+    assert len(whole_review.plans) == 18
+    sections = [
+        html.split('<section id="plans">')[1].split("</section>")[0]
+        for html in map(review_html, (whole_review, review))
+    ]
+    assert sections[0].count("<td>Russia</td>") == 3 and sections[1].count("<td>United States</td>") == 3
+    assert "<td>Russia</td>" not in sections[1]
+    printed = io.StringIO()
+    print_review(review, Console(file=printed, width=200))
+    assert "Private plans" in printed.getvalue() and "the other delegations' private plans" in printed.getvalue()
 
 
 def test_plans_are_due_once_at_a_phases_first_segment_and_never_for_a_meeting(catalog):
