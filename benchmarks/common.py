@@ -33,9 +33,11 @@ STATEMENT = "Our delegation has listened closely and restates its position on th
 
 
 def fixed_reply(messages: list[BaseMessage], tool: str | None) -> dict[str, Any]:
-    """A constant answer for each kind of call: a statement, an empty ballot, the first candidate."""
+    """A constant answer for each kind of call: a statement, an empty ballot, the first candidate, a short plan."""
     if tool == "Ballot":
         return {"votes": []}
+    if tool == "Plan":
+        return {"goals": ["Restate our position."]}
     if tool == "FloorChoice":
         return {"speaker": "usa"}
     return {"kind": "statement", "text": STATEMENT}

@@ -30,7 +30,7 @@ from common import (
 )
 
 from agents.core.moves import Move
-from agents.delegates.base import TurnResult, VoteResult
+from agents.delegates.base import PlanResult, TurnResult, VoteResult
 
 SPEAKERS = ["usa", "dprk", "rok", "prc", "japan", "russia"]
 
@@ -60,6 +60,9 @@ class InstantDelegate:
 
     async def vote(self, context) -> VoteResult:
         return VoteResult(None, "instant")
+
+    async def plan(self, context) -> PlanResult:
+        return PlanResult(None, "instant")
 
 
 async def engine_row(turns: int) -> list[str]:

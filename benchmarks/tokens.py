@@ -79,8 +79,10 @@ def mean_at(sizes: dict[str, dict[int, int]], mark: int) -> int | None:
     return round(sum(found) / len(found)) if found else None
 
 
-def total_prompt_tokens(transcript: Transcript, kinds: tuple[str, ...] = ("Move", "FloorChoice", "Ballot")) -> int:
-    """Tokens of every prompt of those kinds: turns, the chair's choices of speaker, ballots."""
+def total_prompt_tokens(
+    transcript: Transcript, kinds: tuple[str, ...] = ("Move", "FloorChoice", "Plan", "Ballot")
+) -> int:
+    """Tokens of every prompt of those kinds: turns, the chair's choices of speaker, private plans, ballots."""
     return sum(count_tokens_approximately(as_messages(call)) for call in transcript.recording if call.kind in kinds)
 
 
@@ -112,7 +114,7 @@ async def main(turns: int, total_turns: int) -> None:
     sizes = move_prompts(long_run)
     short_run = await parley_session(total_turns)
     total = total_prompt_tokens(short_run)
-    talk = total_prompt_tokens(short_run, ("Move", "FloorChoice"))
+    talk = total_prompt_tokens(short_run, ("Move", "FloorChoice", "Plan"))  # plans are Parley's own cost
     missing = autogen_missing()
     theirs, their_total = ({}, None) if missing else await autogen_figures(long_run, total_turns, marks)
 

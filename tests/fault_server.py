@@ -1,11 +1,12 @@
 """A real OpenAI-compatible HTTP server on loopback that misbehaves on purpose.
 
-Each request takes the next fault from a queue (``default``, ``"ok"`` unless set, once the queue is empty), or the
-fault ``always`` names for the tool it asks for: ``429``, ``500``, ``hang`` (answers after
-the client gave up), ``drop`` (closes the connection without a response), ``broken`` (a
-streamed tool call whose arguments are not JSON), ``trickle`` (a tool call streamed one
-chunk every ``trickle_seconds``, ``trickle_chunks`` of them: endless, as far as a test is
-concerned). ``ok`` streams a valid tool call for whatever tool the request asks for.
+Each request takes the fault ``always`` names for the tool it asks for, else the next from
+that tool's own queue (``faults_for``), else the next from the shared queue (``faults``),
+else ``default`` (``"ok"`` unless set): ``429``, ``500``, ``hang`` (answers after the client
+gave up), ``drop`` (closes the connection without a response), ``broken`` (a streamed tool
+call whose arguments are not JSON), ``trickle`` (a tool call streamed one chunk every
+``trickle_seconds``, ``trickle_chunks`` of them: endless, as far as a test is concerned).
+``ok`` streams a valid tool call for whatever tool the request asks for.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ VALID_ARGUMENTS = {
     "Move": {"kind": "statement", "text": "We ask all sides to return to the table."},
     "Ballot": {"votes": []},
     "FloorChoice": {"speaker": "usa"},
+    "Plan": {"goals": ["Keep the talks going."]},
 }
 
 
@@ -63,6 +65,7 @@ class FaultServer:
         self.default = default
         self.faults: deque[str] = deque()
         self.always: dict[str, str] = {}  # tool name -> the fault every request for it gets
+        self.faults_for: dict[str, deque[str]] = {}  # tool name -> the faults of its next requests, in order
         self.requests: list[str] = []  # the fault each request got
         self.tools: list[str] = []  # the tool each request asked for
         self.hang_seconds = hang_seconds
@@ -78,7 +81,9 @@ class FaultServer:
 
     def next_fault(self, tool: str) -> str:
         with self.lock:
-            fault = self.always.get(tool) or (self.faults.popleft() if self.faults else self.default)
+            own = self.faults_for.get(tool)
+            fault = self.always.get(tool) or (own.popleft() if own else None)
+            fault = fault or (self.faults.popleft() if self.faults else self.default)
             self.requests.append(fault)
             self.tools.append(tool)
             return fault

@@ -2,10 +2,10 @@
 
 The sessions use the scripted model with a pause per call (``scripted:0.02``), so that the
 signal lands mid-session. The resumed transcript must equal, event for event (times and
-session ids aside, and the ballots of one consensus call in any order: they are cast at
-once), an uninterrupted run of the same seed: nothing lost, nothing doubled. A resume that
-would lose or double an event is refused with exit 2 naming the file and line, and changes
-no file.
+session ids aside, and the ballots of one consensus call or the plans made before one phase
+in any order: they are made at once), an uninterrupted run of the same seed: nothing lost,
+nothing doubled. A resume that would lose or double an event is refused with exit 2 naming
+the file and line, and changes no file.
 """
 
 from __future__ import annotations
@@ -39,10 +39,12 @@ PARLEY = Path(sys.executable).parent / "parley"
 
 
 def comparable(events) -> list[str]:
-    """Events as JSON without times and ids; the ballots of one call sorted (they are cast at once)."""
+    """Events as JSON without times and ids; the ballots of one call, and the plans made before one
+    phase, sorted (they are made at once)."""
     lines = [(e.type, json.dumps(e.model_dump(mode="json", exclude=VOLATILE), sort_keys=True)) for e in events]
     runs = itertools.groupby(lines, key=lambda line: line[0])
-    return [text for kind, run in runs for text in (sorted if kind == "vote_cast" else list)(t for _, t in run)]
+    concurrent = ("vote_cast", "plan")
+    return [text for kind, run in runs for text in (sorted if kind in concurrent else list)(t for _, t in run)]
 
 
 @functools.cache

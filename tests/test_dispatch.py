@@ -31,6 +31,7 @@ from agents.core.events import (
     MeetingRequested,
     Message,
     PhaseStarted,
+    PlanMade,
     SessionEnded,
     SessionStarted,
     Token,
@@ -38,6 +39,7 @@ from agents.core.events import (
 )
 from agents.core.moves import CastVote, Move
 from agents.core.outcome import ClauseOutcome, Outcome
+from agents.core.plans import Plan
 from agents.sessions import markdown
 from agents.sessions.settings import RunSettings
 from agents.sessions.transcript import new_transcript
@@ -79,6 +81,9 @@ def one_of_each(cast: Cast) -> list[EventBase]:
         Message(phase="opening", speaker=party, text="We propose.", move=Move(kind="proposal", clause_text="A.")),
         DraftUpdated(phase="opening", speaker=party, change="clause 1 proposed", draft=draft),
         VoteCast(phase="vote", speaker=party, votes=[CastVote(clause=1, vote="accept")]),
+        PlanMade(
+            phase="drafting", speaker=party, audience=[party], plan=Plan(goals=["Hold firm."]), for_phase="drafting"
+        ),
         SessionEnded(phase="session", outcome=outcome, draft=draft, text="Closed."),
         ErrorEvent(phase="opening", speaker=CHAIR, text="Something failed."),
     ]
@@ -133,7 +138,8 @@ def test_the_terminal_prints_every_event_type_it_does_not_ignore(cast):
 
 def test_the_web_presenter_shows_every_event_type_it_does_not_ignore(cast):
     for event in one_of_each(cast):
-        shown = Presenter(cast, seat=None).present(event)  # type: ignore[arg-type]
+        seat = event.audience[0] if event.audience else None  # a private event (a plan) is shown to its own seat
+        shown = Presenter(cast, seat=seat).present(event)  # type: ignore[arg-type]
         assert bool(shown) == (type(event) not in IGNORED["web"]), type(event).__name__
 
 

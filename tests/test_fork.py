@@ -70,6 +70,25 @@ async def test_the_shared_prefix_ends_with_the_turn_and_compares_strictly(tmp_pa
     assert same_through_turn(parent, other, 2) and not same_through_turn(parent, other, 3)
 
 
+async def test_a_fork_at_turn_0_makes_its_own_opening_plans(tmp_path):
+    parent = await run_session(RunSettings(model="scripted", seed=3, max_turns=4))
+    data = yaml.safe_load((ROOT / "personas" / "russia.yaml").read_text(encoding="utf-8"))
+    for claim in data["opening_position"]:
+        claim["text"] = "A standing forum at Vladivostok comes first. " + claim["text"]
+    persona = tmp_path / "russia.yaml"
+    persona.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    with ModelPool() as pool:
+        fork = await fork_transcript(parent, ForkOptions(at=0, persona_for={"russia": persona}), pool)
+
+    def russia_opening_plan(transcript):
+        return next(e.plan for e in transcript.events if e.type == "plan" and e.speaker == "russia")
+
+    assert "Vladivostok" in " ".join(russia_opening_plan(fork).goals)  # planned live, from the new brief
+    assert "Vladivostok" not in " ".join(russia_opening_plan(parent).goals)
+    assert [e.type for e in events_through_turn(fork.events, 0)] == ["session_started"]
+    assert same_through_turn(parent, fork, 0)
+
+
 def test_parley_fork_writes_a_transcript_with_its_parent(tmp_path):
     runner = CliRunner()
     made = runner.invoke(app, ["run", "--model", "scripted", "--seed", "2", "--quiet", "--out", str(tmp_path)])

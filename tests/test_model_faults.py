@@ -9,6 +9,8 @@ still completes.
 
 from __future__ import annotations
 
+from collections import deque
+
 import pytest
 
 from agents.core.events import CHAIR
@@ -82,7 +84,7 @@ async def test_broken_json_twice_becomes_a_statement(server, catalog):
 
 
 async def test_persistent_failure_yields_the_turn_and_the_session_completes(server, tmp_path):
-    server.faults.extend(["500"] * 3)  # first call and both retries fail
+    server.faults_for["Move"] = deque(["500"] * 3)  # the first move and both retries fail
     options = RunSettings(scenario="bilateral", model="openai:fault", max_turns=3, out=tmp_path)
     with ModelPool(SETTINGS, environ={"OPENAI_BASE_URL": server.base_url}) as pool:
         prepared = prepare(options, pool)
@@ -95,7 +97,7 @@ async def test_persistent_failure_yields_the_turn_and_the_session_completes(serv
     assert first.move.kind == "yield" and first.speaker == errors[0].speaker
     later = [e for e in saved.events if e.type == "message" and e.speaker != CHAIR][1:]
     assert later and all(e.text == "We ask all sides to return to the table." for e in later)
-    assert server.requests[:3] == ["500", "500", "500"]
+    assert server.requests_for("Move")[:3] == ["500", "500", "500"]
 
 
 async def run_bilateral(server: FaultServer, settings: ModelSettings, folder):
@@ -107,10 +109,10 @@ async def run_bilateral(server: FaultServer, settings: ModelSettings, folder):
 
 async def test_an_endless_trickle_is_cut_off_and_the_session_goes_on(server, tmp_path):
     """A reply that trickles for ever (a chunk every 0.5 s) ends at the timeout, not with the stream."""
-    server.faults.extend(["trickle"] * 3)  # the first call and both its retries
+    server.faults_for["Move"] = deque(["trickle"] * 3)  # the first move and both its retries
     saved = await run_bilateral(server, ModelSettings(timeout_seconds=2.0, max_retries=2), tmp_path / "run")
     assert saved.status == "complete"
-    assert server.requests[:4] == ["trickle", "trickle", "trickle", "ok"]  # 1 + max_retries, then the next call
+    assert server.requests_for("Move")[:4] == ["trickle", "trickle", "trickle", "ok"]  # 1 + max_retries, then the next
     error = next(e for e in saved.events if e.type == "error")
     assert "CallTimeout: no complete reply within the 2 s timeout" in error.text and "yields" in error.text
     first = next(e for e in saved.events if e.type == "message" and e.speaker != CHAIR)
@@ -130,6 +132,20 @@ async def test_ballots_are_bounded_by_the_timeout_too(server, tmp_path):
     ballot_errors = [e for e in saved.events if e.type == "error" and e.phase == "consensus"]
     assert sorted(e.speaker for e in ballot_errors) == sorted(parties)
     assert all("CallTimeout" in e.text and "no answer" in e.text for e in ballot_errors)
+
+
+async def test_plans_cut_off_by_the_timeout_leave_private_errors_and_the_session_goes_on(server, tmp_path):
+    server.always["Plan"] = "trickle"
+    saved = await run_bilateral(server, ModelSettings(timeout_seconds=1.0, max_retries=1), tmp_path)
+    assert saved.status == "complete" and saved.outcome is not None
+    parties = [d.id for d in saved.delegations]
+    # before the openings and before the vote (no turns are left for drafting), each call and its retry
+    assert server.requests_for("Plan") == ["trickle"] * 2 * 2 * len(parties)
+    plan_errors = [e for e in saved.events if e.type == "error" and "plan" in e.text]
+    assert sorted(e.speaker for e in plan_errors) == sorted(parties * 2)
+    assert all("CallTimeout" in e.text and e.audience == [e.speaker] for e in plan_errors)
+    assert not any(e.type == "plan" for e in saved.events)
+    assert len([e for e in saved.events if e.type == "vote_cast"]) == len(parties)
 
 
 async def test_the_chairs_choice_is_bounded_by_the_timeout_too(server, catalog):

@@ -9,6 +9,7 @@ from agents.core.draft import Draft
 from agents.core.ledger import Ledger
 from agents.core.memory import RECENT_TURNS, Memory, TurnRecord
 from agents.core.outcome import Outcome, SummaryPoint
+from agents.core.plans import Concession, Plan
 from agents.core.prompts import render, render_static, template_names
 from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.model import turn_messages, vote_messages
@@ -69,6 +70,13 @@ def sample_variables(catalog) -> dict:
         "undecided": [3],
         "silent": ["North Korea"],
         "turn": "The chair gives the floor to Russia.",
+        "instruction": "Answer by calling the Plan tool once.",
+        "plan": Plan(
+            goals=["A standing regional forum."],
+            concessions=[Concession(give="Patience on timing", in_return="a seat at every table")],
+            work_with=["prc"],
+            red_lines_at_risk=["No sanctions."],
+        ),
         "evidence": JudgeEvidence(
             consensus=True,
             rule="no_objection",

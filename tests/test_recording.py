@@ -25,10 +25,13 @@ async def test_every_move_and_ballot_is_recorded_with_its_seat_turn_request_and_
     transcript = await run_scripted(tmp_path, seed=2, max_turns=8)
     calls = transcript.recording
     moves = [e for e in transcript.events if e.type == "message" and e.speaker != CHAIR]
-    assert Counter(call.kind for call in calls) == Counter(Move=len(moves), Ballot=6)
+    plans = [e for e in transcript.events if e.type == "plan"]
+    assert len(plans) == 12  # before the openings and before the vote (no turns were left for drafting)
+    assert Counter(call.kind for call in calls) == Counter(Move=len(moves), Plan=len(plans), Ballot=6)
     assert [(c.seat, c.turn) for c in calls if c.kind == "Move"] == [(e.speaker, e.turn) for e in moves]
     assert {c.turn for c in calls if c.kind == "Ballot"} == {8}
-    first = calls[0]
+    assert sorted((c.seat, c.turn) for c in calls if c.kind == "Plan") == sorted((e.speaker, e.turn) for e in plans)
+    first = next(call for call in calls if call.kind == "Move")
     assert first.request[0].role == "system" and "Delegation id: usa" in first.request[0].content
     assert first.usage is not None and first.usage.input_tokens > 0 and first.model_name == "scripted"
     assert moves[0].move.text in first.arguments  # the raw reply, as streamed

@@ -82,7 +82,7 @@ async def test_repairs_fallbacks_failures_and_floor_choices_replay_the_same(tmp_
         original = await run_prepared(prepare(options, pool, models=troublesome_models()))
     kinds = {call.kind for call in original.recording}
     errors = [e.text for e in original.events if e.type == "error"]
-    assert kinds == {"Move", "Ballot", "FloorChoice"}
+    assert kinds == {"Move", "Ballot", "FloorChoice", "Plan"}
     assert any("ConnectionError" in text for text in errors) and any("did not parse" in text for text in errors)
     assert any(e.type == "message" and e.repaired for e in original.events)
     replayed, divergences = await replay_transcript(original, tmp_path / "replay")

@@ -35,6 +35,28 @@ async def test_an_interrupted_session_keeps_every_event_so_far(tmp_path):
     assert [e.type for e in transcript.events][: len(kept)] == [e.type for e in kept]
 
 
+async def test_private_plans_survive_the_journal_and_the_transcript_with_their_task(tmp_path):
+    from agents.sessions.journal import read_journal
+
+    with ModelPool() as pool:
+        prepared = prepare(RunSettings(model="scripted", seed=2, max_turns=3, out=tmp_path), pool)
+    journalled = []
+
+    def keep_the_journal(event):
+        if event.type == "session_ended":  # the journal is removed once the transcript is complete
+            journalled.extend(read_journal(prepared.writer.journal_path).entries)
+
+    transcript = await run_prepared(prepared, keep_the_journal)
+    plans = [e.model_dump() for e in transcript.events if e.type == "plan"]
+    assert len(plans) == 12  # before the openings and before the vote: no turns were left for drafting
+    loaded = load_transcript(tmp_path / f"{transcript.session_id}.json")
+    assert [e.model_dump() for e in loaded.events if e.type == "plan"] == plans
+    from_journal = [entry for entry in journalled if entry.event.type == "plan"]
+    assert [entry.event.model_dump() for entry in from_journal] == plans
+    assert all(entry.task and entry.task.startswith("make_plan:") for entry in from_journal)
+    assert all(e.audience == [e.speaker] for e in loaded.events if e.type == "plan")
+
+
 def test_journal_lines_are_flushed_as_events_arrive(tmp_path):
     from agents.core.events import Message
 

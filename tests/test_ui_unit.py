@@ -241,6 +241,38 @@ async def test_a_person_in_a_seat_plays_through_the_engine(catalog):
     assert votes[0].vote == "object" and all(v.vote == "no_answer" for v in votes[1:])
 
 
+async def test_a_person_without_an_advisor_makes_no_plan_and_no_error():
+    session = scripted_session(seed=1, max_turns=6)
+    session.delegates["russia"] = HumanDelegate("russia", ReadyPrompter(), timeout_seconds=60)
+    events = [event async for event in session.run()]
+    plans = [e for e in events if e.type == "plan"]
+    assert plans and "russia" not in {e.speaker for e in plans}
+    assert not any(e.type == "error" and e.speaker == "russia" for e in events)
+
+
+async def test_the_persons_advisor_plans_and_only_their_page_shows_it():
+    from agents.delegates.advisor import suggest_plan
+    from agents.testing import ScriptedChatModel
+
+    advisor = ScriptedChatModel(seed=2)
+    session = scripted_session(seed=1, max_turns=6)
+
+    async def planner(context):
+        return await suggest_plan(advisor, context)
+
+    session.delegates["russia"] = HumanDelegate("russia", ReadyPrompter(), timeout_seconds=60, planner=planner)
+    events = [event async for event in session.run()]
+    plans = [e for e in events if e.type == "plan" and e.speaker == "russia"]
+    assert [e.for_phase for e in plans] == ["opening", "consensus"]  # no turns left for drafting: no plan for it
+    assert all(e.audience == ["russia"] and e.model == "scripted" and e.plan.goals for e in plans)
+    asked = [str(call[-1].content) for call in advisor.calls]
+    assert len(asked) == 2 and all("advising the person who plays Russia" in text for text in asked)
+    shown = {seat: [s for e in events for s in Presenter(session.cast, seat).present(e)] for seat in ("russia", None)}
+    advice = [s.content for s in shown["russia"] if "suggests a private plan" in s.content]
+    assert len(advice) == 2 and plans[0].plan.goals[0] in advice[0] and "for the opening" in advice[0]
+    assert not any("private plan" in s.content or plans[0].plan.goals[0] in s.content for s in shown[None])
+
+
 async def test_a_floor_request_between_turns_reaches_the_chair():
     session = scripted_session(seed=1, max_turns=4)
     session.request_floor("japan")

@@ -21,6 +21,7 @@ from agents.core.events import (
     MeetingRequested,
     Message,
     PhaseStarted,
+    PlanMade,
     SessionEnded,
     SessionStarted,
     Token,
@@ -80,6 +81,8 @@ class EventPrinter:
                 self.on_draft_updated(event)
             case VoteCast():
                 self.on_vote_cast(event)
+            case PlanMade():
+                self.on_plan(event)
             case SessionEnded():
                 self.on_session_ended(event)
             case ErrorEvent():
@@ -138,6 +141,12 @@ class EventPrinter:
         self._end_stream()
         marks = " ".join(f"{v.clause}:{VOTE_MARKS[v.vote]}" for v in event.votes)
         self.console.print(Text.assemble("  ", self.name(event.speaker), f" votes {marks}"))
+
+    def on_plan(self, event: PlanMade) -> None:
+        self._end_stream()
+        goals = "; ".join(event.plan.goals) or "no goals given"
+        heading = Text.assemble("  ", self.who(event), f" plans for the {event.for_phase.replace('_', ' ')}: ")
+        self.console.print(Text.assemble(heading, Text(goals, style="dim")))
 
     def on_error(self, event: ErrorEvent) -> None:
         self._end_stream()

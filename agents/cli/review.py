@@ -30,7 +30,9 @@ HtmlOption = Annotated[Path | None, typer.Option(help="write a self-contained HT
 JsonOption = Annotated[bool, typer.Option("--json", help="print the computed result as JSON instead of tables")]
 ViewerOption = Annotated[
     str | None,
-    typer.Option("--as", help="review as this delegation saw the session (leaves out others' private meetings)"),
+    typer.Option(
+        "--as", help="review as this delegation saw the session (leaves out others' private meetings and plans)"
+    ),
 ]
 
 

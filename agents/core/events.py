@@ -1,7 +1,8 @@
 """The typed events a session emits: the only thing the CLI, the UI and the transcript see.
 
 One discriminated union on ``type``. ``token`` events carry streamed text as it arrives
-and are not kept in transcripts; the complete text follows in a ``message`` event.
+and are not kept in transcripts; the complete text follows in a ``message`` event. A
+``plan`` event is a delegation's private plan: only its own seat is in its ``audience``.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from pydantic import BaseModel, Field, PrivateAttr, TypeAdapter, computed_field
 from agents.core.draft import Draft
 from agents.core.moves import CastVote, Move
 from agents.core.outcome import Outcome
+from agents.core.plans import Plan
 from agents.core.usage import Usage
 
 CHAIR = "chair"
@@ -127,6 +129,16 @@ class VoteCast(EventBase):
     usage: Usage | None = None
 
 
+class PlanMade(EventBase):
+    """A delegation's private plan, made as the chair is about to open a phase: ``audience`` is its own seat."""
+
+    type: Literal["plan"] = "plan"
+    plan: Plan
+    for_phase: str = Field(description="the phase kind the plan is for")
+    model: str | None = None
+    usage: Usage | None = None
+
+
 class SessionEnded(EventBase):
     type: Literal["session_ended"] = "session_ended"
     outcome: Outcome
@@ -150,6 +162,7 @@ Event = Annotated[
     | Message
     | DraftUpdated
     | VoteCast
+    | PlanMade
     | SessionEnded
     | ErrorEvent,
     Field(discriminator="type"),

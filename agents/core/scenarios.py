@@ -28,6 +28,8 @@ PHASE_TITLES: dict[str, str] = {
 # Phases after which a side meeting may be held (set in the scenario or asked for at the table).
 MeetingPhase = Literal["opening", "discussion", "drafting", "amendments"]
 MEETING_PHASES: tuple[MeetingPhase, ...] = get_args(MeetingPhase)
+# Where each delegation plans in private by default: before the openings, the drafting and the vote.
+PLAN_BEFORE: tuple[PhaseKind, ...] = ("opening", "drafting", "consensus")
 
 
 class AgendaItem(Strict):
@@ -91,6 +93,10 @@ class Scenario(Strict):
     chair_bridges: bool = Field(
         default=True, description="the chair's model tables bridging wording for an objected clause in amendments"
     )
+    plan_before: list[PhaseKind] = Field(
+        default_factory=lambda: list(PLAN_BEFORE),
+        description="phases before which every delegation makes a private plan (one model call each); [] for none",
+    )
 
     @model_validator(mode="after")
     def _ids_are_unique(self) -> Scenario:
@@ -108,6 +114,7 @@ class Scenario(Strict):
             raise ValueError(f"chair: '{self.chair}' is a delegation, not a chair persona")
         self._check_side_meetings()  # first: it says where a 'side_meeting' phase belongs
         self._check_phases_once()
+        self._check_plan_before()
         return self
 
     def _check_phases_once(self) -> None:
@@ -121,6 +128,13 @@ class Scenario(Strict):
                     "each phase comes once (give it more rounds instead)"
                 )
             first[phase.kind] = index
+
+    def _check_plan_before(self) -> None:
+        # A kind the scenario lacks is allowed (it never comes, so no plan is made), a side meeting is not.
+        _require_unique("plan_before", list(self.plan_before))
+        for index, kind in enumerate(self.plan_before):
+            if kind == "side_meeting":
+                raise ValueError(f"plan_before[{index}]: delegations plan before phases, never before a side meeting")
 
     def _check_side_meetings(self) -> None:
         for index, phase in enumerate(self.phases):

@@ -1,7 +1,7 @@
 """The one interface every seat implements, whether a model or a person holds it.
 
-The engine hands a delegate what it may see (a ``TurnContext`` or ``VoteContext``) and gets
-a typed answer back. Nothing here knows how the answer is produced.
+The engine hands a delegate what it may see (a ``TurnContext``, ``VoteContext`` or
+``PlanContext``) and gets a typed answer back. Nothing here knows how the answer is produced.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from agents.core.memory import Memory
 from agents.core.moves import Ballot, Move
 from agents.core.outcome import Outcome
 from agents.core.personas import Persona
+from agents.core.plans import Plan
 from agents.core.scenarios import AgendaItem, Phase
 from agents.core.usage import Usage
 
@@ -39,6 +40,7 @@ class TurnContext:
     may_ask_for_meeting: bool = False  # the chair would still grant a side meeting asked for now
     ledger: Ledger = field(default_factory=Ledger)  # the positions this seat may know of
     outcome: Outcome | None = None  # the consensus call's result and the chair's summary, once counted
+    plan: Plan | None = None  # the delegation's latest private plan
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,21 @@ class VoteContext:
     draft: Draft
     memory: Memory
     turn: int
+    ledger: Ledger = field(default_factory=Ledger)  # the positions this seat may know of
+    plan: Plan | None = None  # the delegation's latest private plan
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What a delegate may see when it plans in private, as the chair is about to open ``phase``."""
+
+    cast: Cast
+    persona: Persona
+    phase: Phase
+    draft: Draft
+    memory: Memory
+    turn: int
+    plan: Plan | None = None  # its previous plan, if it made one
     ledger: Ledger = field(default_factory=Ledger)  # the positions this seat may know of
 
 
@@ -72,6 +89,16 @@ class VoteResult:
     note: str | None = None
 
 
+@dataclass
+class PlanResult:
+    """A plan (None: the seat makes none this time), who made it and at what cost; ``note`` says what went wrong."""
+
+    plan: Plan | None
+    model: str
+    usage: Usage | None = None
+    note: str | None = None
+
+
 class Delegate(Protocol):
     """A seat at the table. ``label`` says who holds it (a model spec, or a person)."""
 
@@ -81,3 +108,5 @@ class Delegate(Protocol):
     async def take_turn(self, context: TurnContext, on_text: TextSink) -> TurnResult: ...
 
     async def vote(self, context: VoteContext) -> VoteResult: ...
+
+    async def plan(self, context: PlanContext) -> PlanResult: ...

@@ -4,6 +4,11 @@ How the person is asked (a web page, a terminal) is a ``Prompter``'s business; t
 adds the rules every front end shares: a time limit after which the delegation yields (or,
 at the consensus call, gives no answer on the clauses it did not mark: never an abstention,
 which a person chooses), and clean text.
+
+A person's seat plans through its advisor: at each phase boundary the ``planner`` (the
+advisor's ``suggest_plan``, say) makes the plan, which the engine records as a private
+``plan`` event that the person's page shows them, and which the advisor then sees in its
+later prompts. A seat without a planner makes no plan: no model call, no event, no error.
 """
 
 from __future__ import annotations
@@ -11,16 +16,25 @@ from __future__ import annotations
 import asyncio
 import re
 import unicodedata
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from typing import Protocol, TypeVar
 
 from agents.core.moves import Ballot, Move
-from agents.delegates.base import TextSink, TurnContext, TurnResult, VoteContext, VoteResult
+from agents.delegates.base import (
+    PlanContext,
+    PlanResult,
+    TextSink,
+    TurnContext,
+    TurnResult,
+    VoteContext,
+    VoteResult,
+)
 
 MAX_TEXT_CHARS = 4000
 PERSON_LABEL = "person"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _Answer = TypeVar("_Answer")
+Planner = Callable[[PlanContext], Awaitable[PlanResult]]
 
 
 class InputRejected(ValueError):
@@ -48,16 +62,26 @@ class Prompter(Protocol):
 
 
 class HumanDelegate:
-    """A delegation played by a person through ``prompter``, with ``timeout_seconds`` per answer."""
+    """A delegation played by a person through ``prompter``, with ``timeout_seconds`` per answer.
+
+    ``planner`` makes the seat's private plans (None: it makes none).
+    """
 
     def __init__(
-        self, seat: str, prompter: Prompter, timeout_seconds: float, label: str = PERSON_LABEL, grace_seconds: float = 5
+        self,
+        seat: str,
+        prompter: Prompter,
+        timeout_seconds: float,
+        label: str = PERSON_LABEL,
+        grace_seconds: float = 5,
+        planner: Planner | None = None,
     ):
         self.seat = seat
         self.prompter = prompter
         self.timeout_seconds = timeout_seconds
         self.label = label
         self.grace_seconds = grace_seconds
+        self.planner = planner
 
     async def _within_time(self, asking: Awaitable[_Answer | None]) -> _Answer | None:
         """The prompter's answer; None if it gave none, or hung past the limit (plus a grace period)."""
@@ -80,3 +104,9 @@ class HumanDelegate:
             await self.prompter.tell("Time is up: clauses you did not mark are recorded as no answer.")
             return VoteResult(None, self.label, note=f"no ballot within {self.timeout_seconds:.0f} s")
         return VoteResult(ballot, self.label)
+
+    async def plan(self, context: PlanContext) -> PlanResult:
+        """The advisor's suggested plan; none (and no note) for a seat without a planner."""
+        if self.planner is None:
+            return PlanResult(None, self.label)
+        return await self.planner(context)

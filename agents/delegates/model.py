@@ -9,13 +9,22 @@ from agents.core.ledger import ledger_view
 from agents.core.memory import Memory
 from agents.core.moves import Ballot, Move
 from agents.core.personas import Persona
+from agents.core.plans import Plan
 from agents.core.prompts import render, render_static
 from agents.core.scenarios import Scenario
-from agents.delegates.base import TextSink, TurnContext, TurnResult, VoteContext, VoteResult
+from agents.delegates.base import (
+    PlanContext,
+    PlanResult,
+    TextSink,
+    TurnContext,
+    TurnResult,
+    VoteContext,
+    VoteResult,
+)
 from agents.llm.structured import ask_structured
 
 
-def briefing(context: TurnContext | VoteContext, agenda_item=None) -> str:
+def briefing(context: TurnContext | VoteContext | PlanContext, agenda_item=None) -> str:
     """The state of the talks: setting, agenda, phase, draft, every opening in full, and the ledger."""
     cast = context.cast
     names = cast.names()
@@ -95,6 +104,7 @@ def turn_messages(context: TurnContext) -> list[BaseMessage]:
         SystemMessage(content=system_prompt(context.persona, context.cast.scenario)),
         HumanMessage(content=briefing(context, context.agenda_item)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
+        *plan_shown(context.plan),
         HumanMessage(content=turn),
     ]
 
@@ -104,7 +114,37 @@ def vote_messages(context: VoteContext) -> list[BaseMessage]:
         SystemMessage(content=system_prompt(context.persona, context.cast.scenario)),
         HumanMessage(content=briefing(context)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
+        *plan_shown(context.plan),
         HumanMessage(content=ballot_instructions(context)),
+    ]
+
+
+def plan_shown(plan: Plan | None) -> list[BaseMessage]:
+    """The seat's latest private plan as a message of its own, placed right before the instruction
+    (what changes least comes first, for prompt caching); nothing if it has no plan, or a blank one."""
+    if plan is None or plan.is_blank():
+        return []
+    return [HumanMessage(content=render("plan_shown.j2", plan=plan))]
+
+
+def plan_instructions(context: PlanContext) -> str:
+    """What a delegation is asked as the chair is about to open a phase: the same for every plan before it."""
+    return render_static(
+        "plan.j2",
+        persona=context.persona,
+        phase=context.phase.kind,
+        phase_title=context.phase.title,
+        parties=tuple(pid for pid in context.cast.delegations if pid != context.persona.id),
+    )
+
+
+def plan_messages(context: PlanContext) -> list[BaseMessage]:
+    return [
+        SystemMessage(content=system_prompt(context.persona, context.cast.scenario)),
+        HumanMessage(content=briefing(context)),
+        *recent_turns(context.memory, context.persona.id, context.cast.names()),
+        *plan_shown(context.plan),
+        HumanMessage(content=plan_instructions(context)),
     ]
 
 
@@ -128,3 +168,8 @@ class ModelDelegate:
         reply = await ask_structured(self.model, vote_messages(context), Ballot, text_field="reason")
         note = None if reply.value is not None else f"ballot did not parse ({reply.error})"
         return VoteResult(reply.value, reply.model, reply.usage, note)
+
+    async def plan(self, context: PlanContext) -> PlanResult:
+        reply = await ask_structured(self.model, plan_messages(context), Plan)
+        note = None if reply.value is not None else f"plan did not parse ({reply.error})"
+        return PlanResult(reply.value, reply.model, reply.usage, note)

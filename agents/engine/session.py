@@ -2,9 +2,10 @@
 
 Nodes: ``chair`` (opens segments, tables the draft, gives the floor, holds side meetings,
 closes the session), ``delegate_turn`` (the speaker's move), ``cast_vote`` (one per party,
-fanned out with ``Send`` so every delegation votes at once) and ``tally``. Every step is
-checkpointed (in SQLite when a path is given) under the session id, so a session can be
-resumed or forked.
+fanned out with ``Send`` so every delegation votes at once) and ``tally``, ``make_plan``
+(one per party before a phase opens: ``agents.engine.planning``) and ``plans_made``. Every
+step is checkpointed (in SQLite when a path is given) under the session id, so a session can
+be resumed or forked.
 
 Private side meetings: what is said in one carries its members as ``audience``, and every
 delegate sees only ``memory.visible_to(seat)``, so no other seat's prompt ever holds it.
@@ -50,7 +51,7 @@ from agents.core.memory import TurnRecord
 from agents.core.moves import Move, normalise_ballot
 from agents.core.outcome import Outcome
 from agents.delegates.base import Delegate, TurnContext, TurnResult, VoteContext, VoteResult
-from agents.engine import chair, mediation, summary
+from agents.engine import chair, mediation, planning, summary
 from agents.engine.checkpoints import open_checkpointer
 from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate, with_request
 from agents.engine.programme import Segment, build_programme, meeting_segment
@@ -215,7 +216,7 @@ class Session:
 
     def build_graph(self) -> StateGraph[SessionState]:
         graph = StateGraph(SessionState)
-        graph.add_node("chair", self.chair_node, destinations=("delegate_turn", "cast_vote", END))
+        graph.add_node("chair", self.chair_node, destinations=("delegate_turn", "cast_vote", "make_plan", END))
         graph.add_node("delegate_turn", self.delegate_turn)
         # LangGraph types a node's input as state-like (a model, dataclass or TypedDict); this
         # node is reached only by ``Send``, which hands it the plain dict it was sent with.
@@ -225,6 +226,10 @@ class Session:
         graph.add_edge("delegate_turn", "chair")
         graph.add_edge("cast_vote", "tally")
         graph.add_edge("tally", "chair")
+        graph.add_node("make_plan", self.make_plan)  # type: ignore[arg-type]  # reached by ``Send``, as cast_vote
+        graph.add_node("plans_made", self.plans_made)
+        graph.add_edge("make_plan", "plans_made")
+        graph.add_edge("plans_made", "chair")
         return graph
 
     # -- the chair ---------------------------------------------------------------------------
@@ -244,6 +249,8 @@ class Session:
                 if self.budget_spent(work.turn) and segment.kind not in ("drafting", "consensus"):
                     self.end_segment(work)
                     continue
+                if planning.plans_due(self.cast.scenario, work, segment, self.budget_spent(work.turn)):
+                    return self.call_plans(work)
                 self.open_segment(work, segment, emit)
                 await self.mediate(work, segment, emit)
                 if segment.is_vote and work.draft.clauses:
@@ -361,7 +368,7 @@ class Session:
     def call_vote(self, work: SessionState, segment: Segment) -> Command[str]:
         task = {"draft": work.draft, "memory": work.memory, "ledger": work.ledger, "turn": work.turn}
         task["segment"] = work.segment
-        sends = [Send("cast_vote", {**task, "party": party}) for party in self.parties]
+        sends = [Send("cast_vote", {**task, "party": party, "plan": work.plans.get(party)}) for party in self.parties]
         return Command(goto=sends, update=self.chair_update(work))
 
     def close_session(self, work: SessionState, emit: EventWriter) -> None:
@@ -392,6 +399,7 @@ class Session:
             may_ask_for_meeting=chair.may_ask_for_meeting(self.cast, segment, state.granted_meetings),
             ledger=state.ledger.visible_to(speaker),
             outcome=state.outcome,
+            plan=state.plans.get(speaker),
         )
 
         def on_text(delta: str) -> None:
@@ -512,7 +520,9 @@ class Session:
         persona = self.cast.delegations[party]
         memory = task["memory"].visible_to(party)
         ledger = task["ledger"].visible_to(party)
-        context = VoteContext(self.cast, persona, segment.phase, task["draft"], memory, task["turn"], ledger)
+        context = VoteContext(
+            self.cast, persona, segment.phase, task["draft"], memory, task["turn"], ledger=ledger, plan=task.get("plan")
+        )
         delegate = self.delegates[party]
         try:
             with during_turn(context.turn):
@@ -542,3 +552,18 @@ class Session:
 
     async def tally_node(self, state: SessionState) -> dict[str, Any]:
         return {"outcome": self.count_votes(state), "segment": state.segment + 1, "segment_open": False}
+
+    # -- private plans -----------------------------------------------------------------------
+
+    def call_plans(self, work: SessionState) -> Command[str]:
+        """Every delegation plans at once for the segment about to open; ``plans_made`` joins them."""
+        sends = [Send("make_plan", planning.plan_task(work, party)) for party in self.parties]
+        return Command(goto=sends, update=self.chair_update(work))
+
+    async def make_plan(self, task: dict[str, Any]) -> dict[str, Any]:
+        emit = task_writer(self._record)
+        segment = self.programme[task["segment"]]
+        return await planning.make_plan(self.cast, self.delegates[task["party"]], segment, task, emit)
+
+    async def plans_made(self, state: SessionState) -> dict[str, Any]:
+        return {"planned": state.segment}

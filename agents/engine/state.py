@@ -11,12 +11,18 @@ from agents.core.ledger import Ledger
 from agents.core.memory import Memory
 from agents.core.moves import CastVote
 from agents.core.outcome import Outcome
+from agents.core.plans import Plan
 from agents.engine.floor import FloorState
 from agents.engine.programme import MeetingCall
 
 
 def merge_ballots(old: dict[str, list[CastVote]], new: dict[str, list[CastVote]]) -> dict[str, list[CastVote]]:
     """Reducer for the vote fan-out: each parallel vote adds its party's ballot."""
+    return {**old, **new}
+
+
+def merge_plans(old: dict[str, Plan], new: dict[str, Plan]) -> dict[str, Plan]:
+    """Reducer for the planning fan-out: each seat's new plan replaces its last one."""
     return {**old, **new}
 
 
@@ -35,6 +41,10 @@ class SessionState(BaseModel):
     granted_meetings: list[MeetingCall] = Field(default_factory=list, description="granted on request")
     meeting_queue: list[MeetingCall] = Field(default_factory=list, description="granted, not yet held")
     meeting: MeetingCall | None = Field(default=None, description="the requested meeting being held")
+    plans: Annotated[dict[str, Plan], merge_plans] = Field(
+        default_factory=dict, description="each seat's latest private plan"
+    )
+    planned: int = Field(default=-1, description="the last segment the delegations planned for")
 
 
 CHECKPOINT_TYPES = [
@@ -53,4 +63,6 @@ CHECKPOINT_TYPES = [
     ("agents.core.outcome", "ClauseOutcome"),
     ("agents.core.outcome", "ConditionCheck"),
     ("agents.core.outcome", "SummaryPoint"),
+    ("agents.core.plans", "Plan"),
+    ("agents.core.plans", "Concession"),
 ]

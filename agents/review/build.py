@@ -18,6 +18,7 @@ from agents.review.leakage import session_leaks
 from agents.review.meetings import side_meetings
 from agents.review.metrics import floor_turns, move_counts, phase_spans, speaking_share
 from agents.review.outcome import outcome_summary, vote_cells
+from agents.review.plans import private_plans
 from agents.review.prices import PriceTable, session_costs
 from agents.review.schema import Review, Seat
 from agents.review.scores import score_delegations
@@ -51,7 +52,7 @@ def compute_review(
     """Everything but the scores, from the transcript and the personas alone.
 
     With ``viewer`` (a seat id) the review covers only what that seat saw: no private side
-    meeting it did not sit in.
+    meeting it did not sit in, and no other delegation's private plan.
     """
     transcript = transcript.seen_by(viewer)
     scenario = transcript.scenario
@@ -76,6 +77,7 @@ def compute_review(
         leaks=session_leaks(transcript, personas),
         viewer=viewer,
         meetings=side_meetings(transcript),
+        plans=private_plans(transcript),
     )
 
 

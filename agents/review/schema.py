@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 
 from agents.core.events import CHAIR
 from agents.core.outcome import SummaryPoint
+from agents.core.plans import Plan
 from agents.core.usage import Usage
 
 ClauseStatus = Literal["agreed", "rejected", "undecided", "not voted"]
@@ -264,10 +265,20 @@ class MeetingSummary(BaseModel):
     said: list[MeetingLine] = Field(default_factory=list)
 
 
+class PlanSummary(BaseModel):
+    """A delegation's private plan, made after ``turn`` turns for the phase ``for_phase``."""
+
+    turn: int
+    delegation: str
+    for_phase: str
+    plan: Plan
+
+
 class Review(BaseModel):
     """Everything ``parley review`` reports about one session.
 
-    ``viewer`` is the seat whose view this is (None: the whole session, private meetings included).
+    ``viewer`` is the seat whose view this is (None: the whole session, private meetings and
+    every delegation's private plans included).
     """
 
     session_id: str
@@ -291,6 +302,7 @@ class Review(BaseModel):
     scores: Scores | None = None
     viewer: str | None = None
     meetings: list[MeetingSummary] = Field(default_factory=list)
+    plans: list[PlanSummary] = Field(default_factory=list)
 
     def names(self) -> dict[str, str]:
         """Display name by id, for the delegations and the chair (under its persona id and ``chair``)."""

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from agents.core.moves import MOVE_KINDS
+from agents.core.plans import plan_lines
 from agents.core.text import shorten
 from agents.core.verdict import VOTE_LEGEND
 from agents.review.compare import Comparison, Row
@@ -51,8 +52,11 @@ def status_counts(review: Review) -> str:
 def viewer_line(review: Review) -> str:
     """Whose view of the session this is."""
     if review.viewer is None:
-        return "Whole-session review: private side meetings included."
-    return f"As seen by {review.name(review.viewer)}: private meetings it did not sit in are left out."
+        return "Whole-session review: private side meetings and every delegation's private plans included."
+    return (
+        f"As seen by {review.name(review.viewer)}: private meetings it did not sit in, "
+        "and the other delegations' private plans, are left out."
+    )
 
 
 def meetings_table(review: Review) -> Table:
@@ -68,6 +72,19 @@ def meetings_table(review: Review) -> Table:
             review.name(meeting.requested_by) if meeting.requested_by else "the scenario",
             said or "(not in this view)",
         )
+    return table
+
+
+def plans_table(review: Review) -> Table:
+    """Each private plan this view holds: whose, for which phase, and what it says."""
+    table = Table(title="Private plans", title_justify="left")
+    for column in ("turn", "delegation", "for", "plan"):
+        table.add_column(column, ratio=1 if column == "plan" else None)
+    names = review.names()
+    for made in review.plans:
+        text = "\n".join(line.removeprefix("- ") for line in plan_lines(made.plan, names))
+        # Text, not a markup string: a model's words may hold square brackets.
+        table.add_row(str(made.turn), review.name(made.delegation), made.for_phase.replace("_", " "), Text(text))
     return table
 
 
@@ -297,6 +314,8 @@ def print_review(review: Review, console: Console) -> None:
         console.print(part(review))
     if review.meetings:
         console.print(meetings_table(review))
+    if review.plans:
+        console.print(plans_table(review))
     for line in objection_lines(review):
         console.print(line, markup=False)
     console.print(costs_table(review))

@@ -50,10 +50,12 @@ def events_through_turn(events: list[Event], turn: int) -> list[Event]:
     """The events up to the end of delegate turn ``turn``: what a fork at ``turn`` shares with its parent.
 
     That is everything before the chair acts after that turn. For turn 0, everything before
-    the chair first gives the floor.
+    the delegations first plan (a fork makes its own plans after its turn) or the chair first
+    gives the floor.
     """
     if turn == 0:
-        return events[: next((i for i, e in enumerate(events) if e.type == "floor_given"), len(events))]
+        after = (i for i, e in enumerate(events) if e.type == "floor_given" or _planning(e))
+        return events[: next(after, len(events))]
     end, speaker = None, None
     for index, event in enumerate(events):
         if end is None:
@@ -64,6 +66,11 @@ def events_through_turn(events: list[Event], turn: int) -> list[Event]:
         else:
             break
     return events[: end or 0]
+
+
+def _planning(event: Event) -> bool:
+    """A plan, or the private error of a plan that failed."""
+    return event.type == "plan" or (event.type == "error" and event.audience == [event.speaker])
 
 
 def same_through_turn(parent: Transcript, fork: Transcript, turn: int) -> bool:

@@ -14,6 +14,7 @@ from agents.core.events import (
     MeetingRequested,
     Message,
     PhaseStarted,
+    PlanMade,
     SessionEnded,
     SessionStarted,
     Token,
@@ -21,6 +22,7 @@ from agents.core.events import (
 )
 from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
+from agents.core.plans import plan_lines
 from agents.core.verdict import VOTE_WORDS, condition_lines, summary_markdown, undecided_note
 from agents.sessions.transcript import Transcript
 
@@ -58,6 +60,8 @@ def _lines(event: Event, names: dict[str, str]) -> list[str]:
         case VoteCast():
             votes = ", ".join(f"{v.clause}: {VOTE_WORDS[v.vote]}" for v in event.votes)
             return [f"- **{_who(event, names)}** votes {votes}"]
+        case PlanMade():
+            return _plan_lines(event, names)
         case SessionEnded():
             # The final draft and the outcome get their own sections, from the transcript.
             return []
@@ -86,6 +90,13 @@ def _message_lines(event: Message, names: dict[str, str]) -> list[str]:
     if move and move.clause_text and move.kind in DRAFTING_MOVES:
         lines.append(f"> {move.clause_text}")
     return lines
+
+
+def _plan_lines(event: PlanMade, names: dict[str, str]) -> list[str]:
+    """A delegation's private plan, marked as seen by its own seat only."""
+    who = _who(event, names)
+    heading = f"\n**{who}** (plan for the {event.for_phase.replace('_', ' ')}) *(private: {who})*:"
+    return [heading, *plan_lines(event.plan, names)]
 
 
 def _outcome_lines(outcome: Outcome, names: dict[str, str]) -> list[str]:

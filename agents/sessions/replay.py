@@ -10,9 +10,9 @@ Volatile, and so normalised before comparing:
 - ``session_id`` (also in the ``session_started`` event), ``started``, ``finished``, and
   every event's ``time``;
 - the order of events emitted concurrently by the vote (``vote_cast`` events, and the
-  ballots' ``error`` events, in the consensus phase): they arrive in the order the ballots
-  finish, which depends on the model's latency; ``normalised`` orders each such run by
-  speaker.
+  ballots' ``error`` events, in the consensus phase) and by the delegations' private plans
+  (``plan`` events, and their ``error`` events): they arrive in the order the calls finish,
+  which depends on the model's latency; ``normalised`` orders each such run by speaker.
 """
 
 from __future__ import annotations
@@ -97,13 +97,22 @@ def _order_vote_runs(events: list[dict[str, Any]]) -> list[dict[str, Any]]:
     ordered: list[dict[str, Any]] = []
     run: list[dict[str, Any]] = []
     for event in events:
-        if event["phase"] == "consensus" and event["type"] in ("vote_cast", "error") and event["speaker"] != CHAIR:
+        if _concurrent(event):
             run.append(event)
             continue
         ordered += sorted(run, key=lambda e: (e["speaker"], e["type"]))
         run = []
         ordered.append(event)
     return ordered + sorted(run, key=lambda e: (e["speaker"], e["type"]))
+
+
+def _concurrent(event: dict[str, Any]) -> bool:
+    """Whether the event is one of a run emitted at once: a ballot, a plan, or a delegation's error beside them."""
+    if event["type"] == "plan":
+        return True
+    voting = event["phase"] == "consensus" and event["type"] in ("vote_cast", "error")
+    planning = event["type"] == "error" and event["audience"] == [event["speaker"]]  # a plan's error is private
+    return (voting or planning) and event["speaker"] != CHAIR
 
 
 def first_difference(left: str, right: str) -> str | None:

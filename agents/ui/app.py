@@ -14,8 +14,8 @@ from chainlit.server import app as chainlit_app
 from chainlit.types import ThreadDict
 
 from agents.core.catalog import Cast, Catalog
-from agents.delegates.advisor import advise
-from agents.delegates.base import TurnContext
+from agents.delegates.advisor import advise, suggest_plan
+from agents.delegates.base import PlanContext, PlanResult, TurnContext
 from agents.delegates.human import HumanDelegate
 from agents.llm.factory import ModelPool, ModelSettings
 from agents.sessions.run import prepare, run_prepared
@@ -103,10 +103,13 @@ def seat_person(cast: Cast, seat: str, model: str) -> HumanDelegate:
     async def advisor(context: TurnContext):
         return await advise(advisor_model, context)
 
+    async def planner(context: PlanContext) -> PlanResult:  # shown to the person as a private plan event
+        return await suggest_plan(advisor_model, context)
+
     prompter = ChainlitPrompter(cast.chair.short_name, cast.scenario.human_timeout_seconds, advisor)
     user = cl.user_session.get("user")
     label = f"person ({user.identifier})" if user else "person"
-    return HumanDelegate(seat, prompter, cast.scenario.human_timeout_seconds, label=label)
+    return HumanDelegate(seat, prompter, cast.scenario.human_timeout_seconds, label=label, planner=planner)
 
 
 async def play(cast: Cast, seat: str | None, model: str) -> None:

@@ -22,6 +22,7 @@ from agents.core.events import (
     MeetingRequested,
     Message,
     PhaseStarted,
+    PlanMade,
     SessionEnded,
     SessionStarted,
     Token,
@@ -29,6 +30,7 @@ from agents.core.events import (
 )
 from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
+from agents.core.plans import plan_lines
 from agents.core.verdict import VOTE_WORDS, condition_lines, summary_markdown, undecided_note, vote_in
 
 ShownKind = Literal["post", "stream", "finish", "draft", "outcome"]
@@ -85,6 +87,8 @@ class Presenter:
                 return self._on_draft_updated(event)
             case VoteCast():
                 return self._on_vote_cast(event)
+            case PlanMade():
+                return self._on_plan(event)
             case SessionEnded():
                 return self._on_session_ended(event)
             case ErrorEvent():
@@ -144,6 +148,13 @@ class Presenter:
     def _on_vote_cast(self, event: VoteCast) -> list[Shown]:
         marks = ", ".join(f"{v.clause}: {VOTE_WORDS[v.vote]}" for v in event.votes) or "no clauses"
         return [Shown("post", self.author(event.speaker), f"**{self.author(event.speaker)}** votes: {marks}", "vote")]
+
+    def _on_plan(self, event: PlanMade) -> list[Shown]:
+        """A plan reaches only its own seat's page (see ``present``): for a person, the advisor's suggestion."""
+        phase = event.for_phase.replace("_", " ")
+        lines = "\n".join(plan_lines(event.plan, self.cast.names()))
+        text = f"**Advisor** suggests a private plan for the {phase} (only you see it):\n\n{lines}"
+        return [Shown("post", self.author(CHAIR), text, "notice")]
 
     def _on_error(self, event: ErrorEvent) -> list[Shown]:
         return [Shown("post", self.author(CHAIR), f"⚠ {self.author(event.speaker)}: {event.text}", "error")]

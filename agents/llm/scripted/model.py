@@ -18,6 +18,7 @@ from agents.llm.function_model import FunctionChatModel
 from agents.llm.scripted.bridge import bridge_for
 from agents.llm.scripted.judge import judge_reply
 from agents.llm.scripted.moves import PromptFacts, ballot_for, floor_choice_for, move_for
+from agents.llm.scripted.plans import plan_for
 
 SCRIPTED_MODEL_NAME = "scripted"
 
@@ -43,6 +44,8 @@ class ScriptedChatModel(FunctionChatModel):
             return json.dumps(ballot_for(facts, digest))
         if self.tool_name == "FloorChoice":
             return json.dumps(floor_choice_for(facts, digest))
+        if self.tool_name == "Plan":
+            return json.dumps(plan_for(facts, messages, digest))
         if self.tool_name == "Advice":
             salted = [hashlib.sha256(digest + bytes([i])).digest() for i in range(3)]
             return json.dumps({"suggestions": [move_for(facts, d) for d in salted]})
