@@ -24,7 +24,7 @@ from agents.sessions.transcript import load_transcript
 from agents.testing import FunctionChatModel, ScriptedChatModel
 
 # Seeds picked so that between them the sessions have objections, dropped proposals and a consensus.
-SEEDS = {"six-party-2003": 1, "four-party": 2, "vladivostok": 3, "bilateral": 0}
+SEEDS = {"six-party-2003": 1, "four-party": 2, "vladivostok": 3, "bilateral": 3}
 REMOTE = re.compile(r"<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*[\"']?(?:https?:)?//", re.IGNORECASE)
 WORD = re.compile(r"\w+(?:['’-]\w+)*")
 
