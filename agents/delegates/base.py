@@ -58,17 +58,11 @@ class VoteContext:
 
 
 @dataclass(frozen=True)
-class PlanContext:
-    """What a delegate may see when it plans in private, as the chair is about to open ``phase``."""
+class PlanContext(VoteContext):
+    """What a delegate may see when it plans in private, as the chair is about to open ``phase``.
 
-    cast: Cast
-    persona: Persona
-    phase: Phase
-    draft: Draft
-    memory: Memory
-    turn: int
-    plan: Plan | None = None  # its previous plan, if it made one
-    ledger: Ledger = field(default_factory=Ledger)  # the positions this seat may know of
+    The same as at the consensus call; ``plan`` is its previous plan, if it made one.
+    """
 
 
 @dataclass
