@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 
+from agents.core.text import content_words, sentences, words
 from agents.llm.factory import ModelPool
 from agents.review.build import add_scores, compute_review, review_transcript, session_personas
 from agents.review.compare import compare_reviews
@@ -143,7 +144,8 @@ def test_no_judge_leaves_scores_out_but_keeps_grounding_and_leakage(transcripts)
     review = reviewed(transcripts["vladivostok"], judge="none")
     assert review.scores is None
     assert [g.delegation for g in review.grounding] == [s.id for s in review.delegations]
-    assert "No judge was asked" in review_html(review)
+    assert "no judge scores: --judge none" in review_html(review)
+    assert review.no_scores == "no judge scores: --judge none"
 
 
 def _majority_transcript(path: Path, tmp_path: Path) -> Path:
@@ -170,8 +172,12 @@ def _majority_transcript(path: Path, tmp_path: Path) -> Path:
 
 def test_the_scripted_judge_finds_a_crossed_red_line_when_an_objected_clause_passes(transcripts, tmp_path):
     review = reviewed(_majority_transcript(transcripts["six-party-2003"], tmp_path))
-    russia = review.scores.of("russia")
-    assert len(russia.red_lines_crossed) == 1 and "left outside a settlement" in russia.red_lines_crossed[0]
+    russia = next(e for e in review.scores.evaluations if e.delegation == "russia")
+    assert len(russia.red_lines) == 1 and "left outside a settlement" in russia.red_lines[0].text
+    red_lines = [
+        claim.text for claim in session_personas(load_transcript(transcripts["six-party-2003"]))["russia"].red_lines
+    ]
+    assert russia.score.red_lines_crossed == [red_lines.index(russia.red_lines[0].text) + 1]
     assert all(not review.scores.of(s.id).red_lines_crossed for s in review.delegations if s.id != "russia")
 
 
@@ -189,8 +195,10 @@ async def test_the_judge_never_sees_private_instructions(transcripts):
     personas = session_personas(transcript)
     judge = ScriptedChatModel()
     await add_scores(compute_review(transcript, personas), transcript, personas, judge, "scripted")
-    prompts = "\n".join(str(m.content) for call in judge.calls for m in call)
-    assert len(judge.calls) == len(transcript.delegations)
+    # The scoring prompts; the paraphrase check's prompts show each delegation its own instructions.
+    scoring = [call for call in judge.calls if "Delegation judged:" in str(call[-1].content)]
+    prompts = "\n".join(str(m.content) for call in scoring for m in call)
+    assert len(scoring) == len(transcript.delegations)
     for persona in personas.values():
         assert persona.interests[0].text in prompts
         assert all(claim.text not in prompts for claim in persona.private_instructions)
@@ -221,13 +229,29 @@ def test_a_delegation_repeating_its_public_brief_is_not_a_leak(transcripts, tmp_
     assert reviewed(repeated, judge="none").leaks == []
 
 
-def test_grounding_counts_statements_that_carry_an_essay_sourced_claim(transcripts, tmp_path, catalog):
+def test_grounding_counts_statements_that_carry_a_sourced_claim_and_recital_those_that_copy_it(
+    transcripts, tmp_path, catalog
+):
     before = {g.delegation: g for g in reviewed(transcripts["six-party-2003"], judge="none").grounding}["russia"]
     claim = next(c for c in catalog.personas["russia"].interests if c.essay_paragraph)
-    grounded = _with_message(transcripts["six-party-2003"], tmp_path, "russia", claim.text)
+    copied = _with_message(transcripts["six-party-2003"], tmp_path, "russia", claim.text)
+    after = {g.delegation: g for g in reviewed(copied, judge="none").grounding}["russia"]
+    assert (after.statements, after.grounded, after.recited) == (
+        before.statements + 1,
+        before.grounded,
+        before.recited + 1,
+    )
+    sentence = max(sentences(claim.text), key=lambda s: len(content_words(s)))
+    ordered = [w for w in dict.fromkeys(words(sentence)) if w in content_words(sentence)]
+    reworded = "As we see it: " + ", ".join(reversed(ordered[: (len(ordered) + 1) // 2])) + "."
+    grounded = _with_message(transcripts["six-party-2003"], tmp_path, "russia", reworded)
     after = {g.delegation: g for g in reviewed(grounded, judge="none").grounding}["russia"]
-    assert (after.statements, after.grounded) == (before.statements + 1, before.grounded + 1)
-    assert after.paragraphs[claim.source] == before.paragraphs.get(claim.source, 0) + 1
+    assert (after.statements, after.grounded, after.recited) == (
+        before.statements + 1,
+        before.grounded + 1,
+        before.recited,
+    )
+    assert after.sources[claim.source] == before.sources.get(claim.source, 0) + 1
     padded = _with_message(transcripts["six-party-2003"], tmp_path, "russia", "We thank the chair for the coffee.")
     unchanged = {g.delegation: g for g in reviewed(padded, judge="none").grounding}["russia"]
     assert (unchanged.statements, unchanged.grounded) == (before.statements + 1, before.grounded)

@@ -1,7 +1,9 @@
 """Assemble a ``Review`` from a transcript: the computed parts, then (optionally) the judge's scores.
 
 ``compute_review`` needs no model; ``review_transcript`` adds the scores from a judge model
-made from a spec (``--judge``; by default the model the session itself was run with).
+made from a spec (``--judge``; by default the model the session itself was run with, unless
+that is ``local`` or ``scripted``: a tiny or rule-based model does not judge its own play, so
+such a session has no scores without an explicit ``--judge``, and the review says why).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from agents.core.catalog import Catalog
 from agents.core.loading import ConfigError
 from agents.core.personas import Persona, load_persona
 from agents.llm.factory import ModelPool, ModelSettings, ModelSpecError, check_spec, default_spec
+from agents.review.disclosure import delegation_disclosures
 from agents.review.evolution import clause_histories
 from agents.review.grounding import session_grounding
 from agents.review.leakage import session_leaks
@@ -21,10 +24,12 @@ from agents.review.outcome import outcome_summary, vote_cells
 from agents.review.plans import private_plans
 from agents.review.prices import PriceTable, session_costs
 from agents.review.schema import Review, Seat
-from agents.review.scores import score_delegations
+from agents.review.scores import judged_grounding, score_delegations
 from agents.sessions.transcript import DelegationInfo, Transcript
 
 NO_JUDGE = "none"
+# Backends that may judge only when asked by name: they would be judging their own play.
+NO_SELF_JUDGING = ("local", "scripted")
 # A judge should not improvise, and its reasons need more room than a delegate's move.
 JUDGE_SETTINGS = ModelSettings(seed=0, temperature=0.0, max_tokens=800)
 
@@ -83,23 +88,39 @@ def compute_review(
 
 def judge_spec(transcript: Transcript, given: str | None) -> str | None:
     """The judge's model spec: ``given``; else the session's model; None for ``none`` (no scores)."""
+    return judge_choice(transcript, given)[0]
+
+
+def judge_choice(transcript: Transcript, given: str | None) -> tuple[str | None, str | None]:
+    """The judge's spec and, when there is none, why: ``none`` asked, or a session model that may not judge itself."""
     if given == NO_JUDGE:
-        return None
+        return None, "no judge scores: --judge none"
     if given:
-        return check_spec(given)
-    session_model = transcript.settings.model
+        return check_spec(given), None
     try:
-        return check_spec(str(session_model))
+        spec = check_spec(str(transcript.settings.model))
     except ModelSpecError:
-        return default_spec()[0]
+        spec = default_spec()[0]
+    backend = spec.split(":", 1)[0]
+    if backend in NO_SELF_JUDGING:
+        return None, f"no judge scores: this session ran on {backend}; pass --judge SPEC"
+    return spec, None
 
 
 async def add_scores(
     review: Review, transcript: Transcript, personas: dict[str, Persona], model: BaseChatModel, label: str
 ) -> Review:
-    """The review with the judge's scores."""
+    """The review with the judge's scores, its count of grounded statements and its paraphrase check."""
     scores = await score_delegations(transcript, review, personas, model, label)
-    return review.model_copy(update={"scores": scores})
+    checked = [p for seat, p in personas.items() if review.viewer in (None, seat)]  # others' briefs: not in a view
+    for persona in checked:
+        leaks, notes, usage = await delegation_disclosures(transcript, persona, model)
+        scores.paraphrased_leaks += leaks
+        scores.leak_notes += notes
+        scores.usage += usage
+    evaluations = {e.delegation: e for e in scores.evaluations}
+    grounding = [judged_grounding(g, evaluations.get(g.delegation), label) for g in review.grounding]
+    return review.model_copy(update={"scores": scores, "grounding": grounding})
 
 
 async def review_transcript(
@@ -117,8 +138,8 @@ async def review_transcript(
     personas = session_personas(transcript, catalog)
     review = compute_review(transcript, personas, prices, viewer)
     transcript = transcript.seen_by(viewer)
-    spec = judge_spec(transcript, judge)
+    spec, why_not = judge_choice(transcript, judge)
     if spec is None:
-        return review
+        return review.model_copy(update={"no_scores": why_not})
     handle = pool.get(spec, seed=0)
     return await add_scores(review, transcript, personas, handle.model, handle.label)

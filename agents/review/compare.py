@@ -157,17 +157,27 @@ def _score(review: Review, delegation: str) -> str:
     parts = [
         f"interests {score.interests_score}/10" if score else "not scored",
         f"consistency {score.consistency_score}/10" if score else "",
-        f"red lines crossed {len(score.red_lines_crossed)}" if score else "",
+        f"red lines crossed {', '.join(f'#{n}' for n in score.red_lines_crossed) or 'none'}" if score else "",
         f"grounded {ground.grounded}/{ground.statements}" if ground else "",
+        f"recited {ground.recited}" if ground else "",
         f"leaks {leaks}",
+        f"paraphrased {sum(1 for p in review.scores.paraphrased_leaks if p.speaker == delegation)}"
+        if review.scores
+        else "",
     ]
     return ", ".join(part for part in parts if part)
 
 
 def scores_section(a: Review, b: Review) -> Section:
-    """Each delegation's scores, grounding and leaks."""
-    rows = [_row(name, _score(a, seat), _score(b, seat)) for seat, name in _delegations(a, b)]
+    """The judge, then each delegation's scores, grounding, recitals and leaks (verbatim, paraphrased)."""
+    rows = [_row("judge", _judge(a), _judge(b))]
+    rows += [_row(name, _score(a, seat), _score(b, seat)) for seat, name in _delegations(a, b)]
     return Section(title="Scores", rows=rows)
+
+
+def _judge(review: Review) -> str:
+    """The judge that scored the session, or why none did."""
+    return review.scores.judge if review.scores else review.no_scores or "no judge scores"
 
 
 def clause_pairs(a: Review, b: Review) -> list[ClausePair]:

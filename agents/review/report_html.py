@@ -73,6 +73,8 @@ def review_html(review: Review) -> str:
         changed_by={history.number: history.changed_by for history in review.clauses},
         grounding={g.delegation: g for g in review.grounding},
         leak_count=Counter(leak.speaker for leak in review.leaks),
+        paraphrased_count=Counter(leak.speaker for leak in (review.scores.paraphrased_leaks if review.scores else [])),
+        evaluations={e.delegation: e for e in review.scores.evaluations} if review.scores else {},
     )
 
 

@@ -7,14 +7,16 @@ renderers look their display names up with ``Review.names``.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from agents.core.events import CHAIR
 from agents.core.outcome import SummaryPoint
 from agents.core.plans import Plan
 from agents.core.usage import Usage
+from agents.review.findings import CrossedRedLine, ParaphrasedLeak, RecitedStatement, red_line_number
 
 ClauseStatus = Literal["agreed", "rejected", "undecided", "not voted"]
 
@@ -181,21 +183,31 @@ class Costs(BaseModel):
 
 
 class GroundedStatement(BaseModel):
-    """A statement that rests on one of the persona's essay-sourced claims."""
+    """A statement that carries one of the persona's sourced public positions (by the lexical floor)."""
 
     turn: int
     text: str
-    paragraphs: list[str]
+    sources: list[str] = Field(description="the sources of the positions it carries: ``¶3`` or a date")
 
 
 class Grounding(BaseModel):
-    """How many of a delegation's statements rest on its persona's ¶-sourced claims."""
+    """How a delegation's public statements stand to the sourced positions of its brief.
+
+    ``grounded`` is the count that decided (``decided_by``): the judge's when the review has
+    one, else the lexical floor. ``lexical`` is always the floor; ``recited`` statements copy
+    the brief and count in neither.
+    """
 
     delegation: str
     statements: int = 0
     grounded: int = 0
-    paragraphs: dict[str, int] = Field(default_factory=dict)
+    decided_by: str = "lexical floor (no judge)"
+    lexical: int = 0
+    recited: int = 0
+    judged: int | None = Field(default=None, description="statements the judge found grounded; None: no judge")
+    sources: dict[str, int] = Field(default_factory=dict)
     examples: list[GroundedStatement] = Field(default_factory=list)
+    recitals: list[RecitedStatement] = Field(default_factory=list)
 
 
 class Leak(BaseModel):
@@ -217,14 +229,35 @@ class DelegationScore(BaseModel):
         ge=0, le=10, description="how far the agreed text serves this delegation's interests: 0 not at all, 10 fully"
     )
     interests_reasons: list[str] = Field(default_factory=list, description="short reasons, one per point")
-    red_lines_crossed: list[str] = Field(
-        default_factory=list, description="the red lines from its brief that the agreed text crosses; empty if none"
+    red_lines_crossed: list[int] = Field(
+        default_factory=list,
+        description="the numbers of its red lines (as numbered in the brief, 1 for the first) that the agreed text "
+        "crosses; empty if none",
+    )
+    grounded_turns: list[int] = Field(
+        default_factory=list,
+        description="the turn numbers of its statements that express one of its numbered sourced positions in "
+        "substance, in its own words",
     )
     consistency_score: int = Field(
         ge=0, le=10, description="how consistently it acted in character and by its brief: 0 never, 10 always"
     )
     consistency_reasons: list[str] = Field(default_factory=list, description="short reasons, one per point")
     summary: str = Field(default="", description="one or two sentences")
+    # Answers to red_lines_crossed that are not whole numbers, kept for the evaluation's notes.
+    not_numbers: SkipJsonSchema[list[str]] = Field(default_factory=list, exclude=True)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _numbers_only(cls, data: Any) -> Any:
+        """Keep the red-line answers that are whole numbers; set the others aside rather than fail the answer."""
+        if not isinstance(data, dict) or not isinstance(data.get("red_lines_crossed"), list):
+            return data
+        numbers, others = [], []
+        for answer in data["red_lines_crossed"]:
+            number = red_line_number(answer)
+            (numbers if number is not None else others).append(number if number is not None else str(answer))
+        return {**data, "red_lines_crossed": numbers, "not_numbers": others}
 
 
 class Evaluation(BaseModel):
@@ -233,6 +266,8 @@ class Evaluation(BaseModel):
     delegation: str
     score: DelegationScore | None = None
     error: str | None = None
+    red_lines: list[CrossedRedLine] = Field(default_factory=list, description="the red lines crossed, by index")
+    notes: list[str] = Field(default_factory=list, description="answers of the judge that were dropped, and why")
 
 
 class Scores(BaseModel):
@@ -241,6 +276,8 @@ class Scores(BaseModel):
     judge: str
     evaluations: list[Evaluation] = Field(default_factory=list)
     usage: Usage = Field(default_factory=Usage)
+    paraphrased_leaks: list[ParaphrasedLeak] = Field(default_factory=list)
+    leak_notes: list[str] = Field(default_factory=list, description="why a delegation's paraphrase check failed")
 
     def of(self, delegation: str) -> DelegationScore | None:
         """The score of ``delegation``, or None if it was not scored."""
@@ -300,6 +337,7 @@ class Review(BaseModel):
     grounding: list[Grounding] = Field(default_factory=list)
     leaks: list[Leak] = Field(default_factory=list)
     scores: Scores | None = None
+    no_scores: str | None = Field(default=None, description="why no judge scored this review")
     viewer: str | None = None
     meetings: list[MeetingSummary] = Field(default_factory=list)
     plans: list[PlanSummary] = Field(default_factory=list)

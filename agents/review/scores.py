@@ -1,11 +1,17 @@
 """Scores: a judge model evaluates each delegation against its persona, through a typed answer.
 
 The judge sees one delegation at a time: its brief (interests, red lines, opening position,
-style; never its private instructions), the final text with each clause's fate, its ballot,
-its moves on the draft and what it said, with the grounding count computed in code. It
-answers with ``DelegationScore`` through ``ask_structured``, so any backend works; the
-scripted model answers deterministically (``agents.llm.scripted.judge``). A judge that gives
-no valid answer, or fails, leaves that delegation unscored with the reason.
+style; never its private instructions) with its red lines and its sourced positions
+numbered, the final text with each clause's fate, its ballot, its moves on the draft and what
+it said, with the lexical grounding counts computed in code. It answers with
+``DelegationScore`` through ``ask_structured``, so any backend works; the scripted model
+answers deterministically (``agents.llm.scripted.judge``). A judge that gives no valid
+answer, or fails, leaves that delegation unscored with the reason.
+
+The judge names crossed red lines by number; ``check_answer`` maps each back to the persona's
+red line and drops (with a note) any answer that is not one of them. It names grounded
+statements by turn; turns that are not public statements of the delegation, or that it
+recited, are dropped the same way.
 """
 
 from __future__ import annotations
@@ -21,14 +27,24 @@ from agents.core.prompts import render
 from agents.core.text import shorten
 from agents.core.usage import Usage
 from agents.llm.structured import ask_structured
-from agents.review.grounding import is_statement, spoken_text
+from agents.review.grounding import is_statement, public_statements, recited_turns, sourced_claims, spoken_text
 from agents.review.metrics import delegate_messages, move_kind
-from agents.review.schema import ClauseResult, DelegationScore, Evaluation, Grounding, Review, Scores, VoteCell
+from agents.review.schema import (
+    ClauseResult,
+    CrossedRedLine,
+    DelegationScore,
+    Evaluation,
+    Grounding,
+    Review,
+    Scores,
+    VoteCell,
+)
 from agents.sessions.transcript import Transcript
 
 DRAFT_MOVES = DRAFTING_MOVES | CLAUSE_MOVES
 STATEMENT_CHARS = 300
 ERROR_CHARS = 240
+PRIVATE = ", in a side meeting"  # the scripted judge reads this mark: such words are not public
 
 
 @dataclass
@@ -42,6 +58,8 @@ class JudgeEvidence:
     draft_moves: list[str] = field(default_factory=list)
     statements: list[str] = field(default_factory=list)
     grounded: int = 0
+    recited: int = 0
+    positions: list[str] = field(default_factory=list)
 
 
 def draft_moves(transcript: Transcript, delegation: str) -> list[str]:
@@ -58,9 +76,9 @@ def draft_moves(transcript: Transcript, delegation: str) -> list[str]:
 
 
 def statements(transcript: Transcript, delegation: str) -> list[str]:
-    """What the delegation put on the record, one line per statement."""
+    """What the delegation put on the record, one line per statement (side-meeting words marked)."""
     return [
-        f"Turn {m.turn} ({move_kind(m)}): {shorten(spoken_text(m), STATEMENT_CHARS)}"
+        f"Turn {m.turn} ({move_kind(m)}{PRIVATE if m.audience else ''}): {shorten(spoken_text(m), STATEMENT_CHARS)}"
         for m in delegate_messages(transcript)
         if m.speaker == delegation and is_statement(m)
     ]
@@ -75,15 +93,21 @@ def evidence_for(transcript: Transcript, review: Review, delegation: str, ground
         ballot=[vote for vote in review.votes if vote.delegation == delegation],
         draft_moves=draft_moves(transcript, delegation),
         statements=statements(transcript, delegation),
-        grounded=grounding.grounded if grounding else 0,
+        grounded=grounding.lexical if grounding else 0,
+        recited=grounding.recited if grounding else 0,
     )
+
+
+def positions(persona: Persona) -> list[str]:
+    """The persona's sourced public positions as the judge sees them: ``text (source)``."""
+    return [f"{claim.text} ({claim.citation})" for claim in sourced_claims(persona)]
 
 
 def judge_messages(transcript: Transcript, persona: Persona, evidence: JudgeEvidence) -> list[BaseMessage]:
     """The judge's prompt for one delegation, from ``prompts/judge_system.j2`` and ``judge.j2``."""
     return [
         SystemMessage(content=render("judge_system.j2", scenario=transcript.scenario)),
-        HumanMessage(content=render("judge.j2", persona=persona, evidence=evidence)),
+        HumanMessage(content=render("judge.j2", persona=persona, evidence=evidence, positions=positions(persona))),
     ]
 
 
@@ -97,6 +121,53 @@ async def _evaluate(model: BaseChatModel, delegation: str, messages: list[BaseMe
         failure = shorten(f"the judge gave no valid answer: {reply.error}", ERROR_CHARS)
         return Evaluation(delegation=delegation, error=failure), reply.usage
     return Evaluation(delegation=delegation, score=reply.value), reply.usage
+
+
+def checked_red_lines(evaluation: Evaluation, persona: Persona) -> Evaluation:
+    """``evaluation`` with its red-line numbers mapped to the persona's red lines; other answers dropped, noted."""
+    score = evaluation.score
+    if score is None:
+        return evaluation
+    notes = [f"dropped red line answer {answer!r}: not a red-line number" for answer in score.not_numbers]
+    kept: list[int] = []
+    for number in score.red_lines_crossed:
+        if not 1 <= number <= len(persona.red_lines):
+            notes.append(f"dropped red line {number}: the brief has {len(persona.red_lines)} red line(s)")
+        elif number not in kept:
+            kept.append(number)
+    crossed = [CrossedRedLine(number=n, text=persona.red_lines[n - 1].text) for n in kept]
+    score = score.model_copy(update={"red_lines_crossed": kept, "not_numbers": []})
+    return evaluation.model_copy(update={"score": score, "red_lines": crossed, "notes": evaluation.notes + notes})
+
+
+def checked_grounding(evaluation: Evaluation, transcript: Transcript, grounding: Grounding | None) -> Evaluation:
+    """``evaluation`` keeping the grounded turns that are public statements of the delegation it did not recite."""
+    score = evaluation.score
+    if score is None:
+        return evaluation
+    recited = recited_turns(grounding) if grounding else set()
+    public = {m.turn for m in public_statements(transcript, evaluation.delegation)}
+    turns = list(dict.fromkeys(score.grounded_turns))
+    copied = [turn for turn in turns if turn in recited]
+    elsewhere = [turn for turn in turns if turn not in public]
+    notes = [f"grounded turns {_listed(copied)} not counted: those statements recite the brief"] if copied else []
+    if elsewhere:
+        notes.append(f"dropped grounded turns {_listed(elsewhere)}: not public statements of this delegation")
+    kept = [turn for turn in turns if turn in public and turn not in recited]
+    score = score.model_copy(update={"grounded_turns": kept})
+    return evaluation.model_copy(update={"score": score, "notes": evaluation.notes + notes})
+
+
+def _listed(turns: list[int]) -> str:
+    return ", ".join(str(turn) for turn in turns)
+
+
+def judged_grounding(grounding: Grounding, evaluation: Evaluation | None, judge: str) -> Grounding:
+    """``grounding`` decided by the judge's count when it scored this delegation (the lexical floor kept)."""
+    if evaluation is None or evaluation.score is None:
+        return grounding
+    judged = len(evaluation.score.grounded_turns)
+    return grounding.model_copy(update={"judged": judged, "grounded": judged, "decided_by": f"judge ({judge})"})
 
 
 async def score_delegations(
@@ -113,7 +184,9 @@ async def score_delegations(
         persona = personas.get(seat.id)
         if persona is not None:
             evidence = evidence_for(transcript, review, seat.id, grounding.get(seat.id))
-            answers.append(await _evaluate(model, seat.id, judge_messages(transcript, persona, evidence)))
+            evaluation, usage = await _evaluate(model, seat.id, judge_messages(transcript, persona, evidence))
+            evaluation = checked_red_lines(evaluation, persona)
+            answers.append((checked_grounding(evaluation, transcript, grounding.get(seat.id)), usage))
     evaluations = [evaluation for evaluation, _ in answers]
     unknown = [seat.id for seat in review.delegations if seat.id not in personas]
     evaluations += [Evaluation(delegation=seat, error="no persona with this id to judge against") for seat in unknown]

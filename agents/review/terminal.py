@@ -15,6 +15,7 @@ from agents.core.text import shorten
 from agents.core.verdict import VOTE_LEGEND
 from agents.review.compare import Comparison, Row
 from agents.review.schema import ClauseHistory, DiffPiece, Review
+from agents.review.terminal_scores import grounding_lines, leak_lines, score_notes, scores_table
 
 STATUS_STYLES = {"agreed": "green", "rejected": "red", "undecided": "bold yellow", "not voted": "yellow"}
 VOTE_CELLS = {
@@ -251,57 +252,6 @@ def costs_table(review: Review) -> Table:
     return table
 
 
-def scores_table(review: Review) -> Table:
-    """The judge's scores with grounding and leak counts, per delegation."""
-    judge = "none (run with --judge SPEC for scores)"
-    if review.scores:
-        usage = review.scores.usage
-        judge = f"{shorten(review.scores.judge, 60)}, {usage.input_tokens} tokens in, {usage.output_tokens} out"
-    table = Table(title=f"Scores (judge: {judge})", title_justify="left")
-    for heading in ("delegation", "interests", "red lines crossed", "consistency", "grounded", "leaks"):
-        table.add_column(heading, overflow="fold")
-    grounding = {g.delegation: g for g in review.grounding}
-    for seat in review.delegations:
-        score = review.scores.of(seat.id) if review.scores else None
-        ground = grounding.get(seat.id)
-        leaks = sum(1 for leak in review.leaks if leak.speaker == seat.id)
-        table.add_row(
-            seat.short_name,
-            f"{score.interests_score}/10" if score else "-",
-            str(len(score.red_lines_crossed)) if score else "-",
-            f"{score.consistency_score}/10" if score else "-",
-            f"{ground.grounded}/{ground.statements}" if ground else "-",
-            Text(str(leaks), style="bold red" if leaks else ""),
-        )
-    return table
-
-
-def score_notes(review: Review) -> list[str]:
-    """The judge's summary per delegation, the red lines it found crossed, or why it gave no score."""
-    notes = []
-    for evaluation in review.scores.evaluations if review.scores else []:
-        name = review.name(evaluation.delegation)
-        if evaluation.score is None:
-            notes.append(f"{name}: not scored ({evaluation.error})")
-            continue
-        score = evaluation.score
-        headline = f"interests {score.interests_score}/10, consistency {score.consistency_score}/10"
-        notes.append(f"{name}: {score.summary or headline}")
-        notes += [f"  red line crossed: {shorten(line, 110)}" for line in evaluation.score.red_lines_crossed]
-    return notes
-
-
-def leak_lines(review: Review) -> list[str]:
-    """One line per leak, or one saying there was none."""
-    if not review.leaks:
-        return ["Leakage: no delegation repeated a private instruction (its own or another's) in public."]
-    return [
-        f'Leak at turn {leak.turn}: {review.name(leak.speaker)} said "{leak.phrase}" from '
-        f"{'its own' if leak.own else review.name(leak.owner) + chr(39) + 's'} private instruction"
-        for leak in review.leaks
-    ]
-
-
 def print_review(review: Review, console: Console) -> None:
     """Print every section of the review."""
     console.print(header(review))
@@ -320,7 +270,7 @@ def print_review(review: Review, console: Console) -> None:
         console.print(line, markup=False)
     console.print(costs_table(review))
     console.print(scores_table(review))
-    for line in score_notes(review) + leak_lines(review):
+    for line in score_notes(review) + grounding_lines(review) + leak_lines(review):
         console.print(line, markup=False)
 
 

@@ -68,7 +68,7 @@ def transcript_for(out: Path, payload: dict, own_session: str | None) -> Path:
 
 def _scores_lines(review: Review) -> list[str]:
     grounding = {g.delegation: g for g in review.grounding}
-    headings = ["Delegation", "Turns", "Words", "Interests", "Red lines crossed", "Consistency", "Grounded"]
+    headings = ["Delegation", "Turns", "Words", "Interests", "Red lines crossed", "Consistency", "Grounded", "Recited"]
     lines = ["| " + " | ".join(headings) + " |", "|---" * len(headings) + "|"]
     for row in review.speaking.rows:
         score = review.scores.of(row.delegation) if review.scores else None
@@ -78,9 +78,10 @@ def _scores_lines(review: Review) -> list[str]:
             str(row.turns),
             str(row.words),
             f"{score.interests_score}/10" if score else "-",
-            str(len(score.red_lines_crossed)) if score else "-",
+            ", ".join(f"#{n}" for n in score.red_lines_crossed) or "none" if score else "-",
             f"{score.consistency_score}/10" if score else "-",
-            f"{ground.grounded}/{ground.statements}" if ground else "-",
+            f"{ground.grounded}/{ground.statements} ({ground.decided_by})" if ground else "-",
+            str(ground.recited) if ground else "-",
         ]
         lines.append("| " + " | ".join(cells) + " |")
     return lines
@@ -92,8 +93,11 @@ def summary_markdown(review: Review) -> str:
     verdict = "Consensus" if outcome.consensus else "No consensus" if outcome.voted else "No vote taken"
     costs = review.costs
     cost = f"${costs.total_cost:.4f}" + (" plus unpriced seats" if costs.unpriced else "")
-    leaks = f"**{len(review.leaks)} leak(s)** of private instructions" if review.leaks else "no leaks"
-    judge = f"Scores by {review.scores.judge}." if review.scores else "No judge was asked."
+    leaks = f"**{len(review.leaks)} verbatim leak(s)** of private instructions" if review.leaks else "no verbatim leaks"
+    if review.scores:
+        said = len(review.scores.paraphrased_leaks)
+        leaks += f", **{said} paraphrased (judge)**" if said else ", none paraphrased (judge)"
+    judge = f"Scores by the judge {review.scores.judge}." if review.scores else f"{review.no_scores or 'No judge'}."
     lines = [
         f"## Review: {verdict}",
         "",

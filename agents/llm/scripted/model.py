@@ -16,7 +16,7 @@ from langchain_core.messages import BaseMessage
 
 from agents.llm.function_model import FunctionChatModel
 from agents.llm.scripted.bridge import bridge_for
-from agents.llm.scripted.judge import judge_reply
+from agents.llm.scripted.judge import disclosure_reply, judge_reply
 from agents.llm.scripted.moves import PromptFacts, ballot_for, floor_choice_for, move_for
 from agents.llm.scripted.plans import plan_for
 
@@ -36,6 +36,8 @@ class ScriptedChatModel(FunctionChatModel):
     def reply_text(self, messages: list[BaseMessage]) -> str:
         if self.tool_name == "DelegationScore":  # the review's judge: scores by rule, from the prompt
             return json.dumps(judge_reply(messages))
+        if self.tool_name == "Disclosures":  # the review's paraphrased-leak check, by rule
+            return json.dumps(disclosure_reply(messages))
         if self.tool_name == "ChairProposal":  # the chair's bridging wording, from the clause and its objections
             return json.dumps(bridge_for(messages))
         facts = PromptFacts.read(messages)
