@@ -102,7 +102,10 @@ async def test_show_review_posts_the_charts_and_the_report_as_elements(session, 
     monkeypatch.setattr(review_module, "cl", fake_chainlit(posted))
     with ModelPool() as pool:
         payload = review_payload(session.stem)
-        await review_module.show_review(session.parent, payload, session.stem, pool, catalog, "Facilitator", "usa")
+        judge = "scripted"  # a scripted session is not judged by its own model unless asked
+        await review_module.show_review(
+            session.parent, payload, session.stem, pool, catalog, "Facilitator", "usa", judge
+        )
     notice, result = posted
     assert "Reviewing" in notice.content and result.author == "Facilitator"
     kinds = [element.kind for element in result.elements]

@@ -459,3 +459,11 @@ def test_the_web_outcome_lists_the_chairs_summary_with_the_parties_behind_each_p
     assert "- **Difference**: Clause 2 is not agreed. *(Japan)*" in shown
     old = outcome_markdown(presenter, outcome.model_copy(update={"chair_summary": []}))
     assert "The chair's words." in old and "The chair's summary" not in old  # a transcript from before the summary
+
+
+def test_the_reviews_judge_reaches_the_server_only_when_given(tmp_path):
+    from agents.cli.ui import ui_environment
+
+    env = ui_environment(["scripted"], tmp_path / "db", tmp_path / "out", judge="openai:gpt-4o")
+    assert UiSettings.from_env(env).judge == "openai:gpt-4o"
+    assert UiSettings.from_env(ui_environment(["scripted"], tmp_path / "db", tmp_path / "out")).judge is None

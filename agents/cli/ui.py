@@ -14,7 +14,9 @@ from agents.core.paths import data_root
 from agents.llm.factory import ModelSpecError, check_spec, default_spec
 
 
-def ui_environment(models: list[str], db: Path, out: Path, origins: list[str] | None = None) -> dict[str, str]:
+def ui_environment(
+    models: list[str], db: Path, out: Path, origins: list[str] | None = None, judge: str | None = None
+) -> dict[str, str]:
     """The environment the Chainlit server runs with."""
     env = dict(os.environ)
     # With CI set, `chainlit run` overwrites OPENAI_API_KEY; Parley's server is no CI job.
@@ -24,6 +26,8 @@ def ui_environment(models: list[str], db: Path, out: Path, origins: list[str] | 
     env["PARLEY_UI_OUT"] = str(out.resolve())
     if origins:
         env["PARLEY_UI_ORIGINS"] = ",".join(origins)
+    if judge:
+        env["PARLEY_UI_JUDGE"] = judge
     return env
 
 
@@ -41,10 +45,15 @@ def ui(
         list[str] | None,
         typer.Option(help="another site (scheme://host[:port]) allowed to call the server (CORS); repeatable"),
     ] = None,
+    judge: Annotated[
+        str | None,
+        typer.Option(help="model spec of the review's judge (default: the session's model, unless local or scripted)"),
+    ] = None,
 ) -> None:
     """Start the web app: join a session as any delegation, or watch one."""
     try:
         models = [check_spec(spec) for spec in model] if model else [default_spec()[0]]
+        judge = check_spec(judge) if judge and judge != "none" else judge
     except ModelSpecError as error:
         raise fail(error) from None
     if not model:
@@ -63,7 +72,7 @@ def ui(
         str(port),
     ]
     console.print(f"Parley web app on http://{host}:{port} (Ctrl-C to stop)")
-    environment = ui_environment(models, db, out, allow_origin)
+    environment = ui_environment(models, db, out, allow_origin, judge)
     os.chdir(root)
     # Become the server (no child process): signals to `parley ui` reach Chainlit itself.
     os.execve(sys.executable, command, environment)

@@ -129,7 +129,8 @@ async def play(cast: Cast, seat: str | None, model: str) -> None:
 async def review(action: cl.Action) -> None:
     own_session = cl.user_session.get("session_id")
     viewer = cl.user_session.get("seat") or OBSERVER_VIEW
-    await show_review(SETTINGS.out, action.payload, own_session, POOL, CATALOG, review_author(), viewer)
+    author = review_author()
+    await show_review(SETTINGS.out, action.payload, own_session, POOL, CATALOG, author, viewer, SETTINGS.judge)
 
 
 def review_author() -> str:

@@ -126,11 +126,20 @@ def review_view(review: Review) -> ReviewView:
 
 
 async def show_review(
-    out: Path, payload: dict, own_session: str | None, pool: ModelPool, catalog: Catalog, author: str, viewer: str
+    out: Path,
+    payload: dict,
+    own_session: str | None,
+    pool: ModelPool,
+    catalog: Catalog,
+    author: str,
+    viewer: str,
+    judge: str | None = None,
 ) -> None:
     """Review the transcript the button names (if it is ``own_session``'s) and post the summary, charts and report.
 
-    The review is of the session as ``viewer`` (the person's seat) saw it.
+    The review is of the session as ``viewer`` (the person's seat) saw it, scored by ``judge``
+    (``parley ui --judge``; by default the session's model, which a local or scripted session
+    may not use: its review then says so and has no scores).
     """
     try:
         transcript = load_transcript(transcript_for(out, payload, own_session))
@@ -138,7 +147,7 @@ async def show_review(
         await cl.Message(author=author, content=f"The review is not available: {error}").send()
         return
     await cl.Message(author=author, content="*Reviewing the session: the judge scores each delegation...*").send()
-    view = review_view(await review_transcript(transcript, pool, catalog=catalog, viewer=viewer))
+    view = review_view(await review_transcript(transcript, pool, judge, catalog=catalog, viewer=viewer))
     elements: list = [cl.Plotly(name=t, figure=figure, display="inline", size="large") for t, figure in view.charts]
     elements.append(
         cl.File(name=view.report_name, content=view.report_html.encode(), mime="text/html", display="inline")

@@ -27,6 +27,7 @@ class UiSettings:
     out: Path
     users: dict[str, str] = field(default_factory=dict)
     origins: list[str] = field(default_factory=list)  # other sites allowed to call the server (CORS)
+    judge: str | None = None  # the review's judge; None: the session's model, unless local or scripted
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> UiSettings:
@@ -42,6 +43,7 @@ class UiSettings:
             out=Path(env.get("PARLEY_UI_OUT", "transcripts")),
             users=parse_users(users_text),
             origins=[o.strip().rstrip("/") for o in env.get("PARLEY_UI_ORIGINS", "").split(",") if o.strip()],
+            judge=env.get("PARLEY_UI_JUDGE") or None,
         )
 
     @property
