@@ -11,7 +11,8 @@ pipeline (the scripted judge scores by rule, not by reading). With a real model:
     OPENAI_API_KEY=... .venv/bin/python benchmarks/quality.py --model openai:gpt-4o --n 5
     OPENAI_BASE_URL=http://host:8000/v1 .venv/bin/python benchmarks/quality.py --model openai:my-model --n 5
 
-The judge defaults to the session model. Not run in CI: with a real model it costs money and
+The judge defaults to the session model, except ``local`` and ``scripted``: those sessions
+need ``--judge`` for scores. Not run in CI: with a real model it costs money and
 its figures are the model's, not Parley's.
 """
 

@@ -49,6 +49,7 @@ def sample_variables(catalog) -> dict:
         "positions": [positions_on(objected, Ledger(), cast)],
         "speech": recent_speech(memory, cast.names()),
         "statement": draft.clauses,
+        "statements": ["Turn 6 (statement): Russia thanks the chair."],
         "common": [SummaryPoint(kind="common_ground", text="Clause 1 is agreed.", parties=["United States"])],
         "differences": [SummaryPoint(kind="difference", text="Clause 2 is not agreed.", parties=["North Korea"])],
         "text": "The parties seek a nuclear-free peninsula, step by step.",

@@ -253,10 +253,14 @@ class DelegationScore(BaseModel):
         """Keep the red-line answers that are whole numbers; set the others aside rather than fail the answer."""
         if not isinstance(data, dict) or not isinstance(data.get("red_lines_crossed"), list):
             return data
-        numbers, others = [], []
+        numbers: list[int] = []
+        others: list[str] = []
         for answer in data["red_lines_crossed"]:
             number = red_line_number(answer)
-            (numbers if number is not None else others).append(number if number is not None else str(answer))
+            if number is None:
+                others.append(str(answer))
+            else:
+                numbers.append(number)
         return {**data, "red_lines_crossed": numbers, "not_numbers": others}
 
 

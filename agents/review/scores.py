@@ -165,7 +165,7 @@ def _listed(turns: list[int]) -> str:
 def judged_grounding(grounding: Grounding, evaluation: Evaluation | None, judge: str) -> Grounding:
     """``grounding`` decided by the judge's count when it scored this delegation (the lexical floor kept)."""
     if evaluation is None or evaluation.score is None:
-        return grounding
+        return grounding.model_copy(update={"decided_by": "lexical floor (the judge gave no score)"})
     judged = len(evaluation.score.grounded_turns)
     return grounding.model_copy(update={"judged": judged, "grounded": judged, "decided_by": f"judge ({judge})"})
 
