@@ -20,6 +20,7 @@ from agents.review.metrics import floor_turns, move_counts, phase_spans, speakin
 from agents.review.outcome import outcome_summary, vote_cells
 from agents.review.plans import private_plans
 from agents.review.prices import PriceTable, session_costs
+from agents.review.record import with_judged_record, with_record
 from agents.review.schema import Review, Seat
 from agents.review.scores import score_delegations
 from agents.sessions.transcript import DelegationInfo, Transcript
@@ -56,7 +57,7 @@ def compute_review(
     """
     transcript = transcript.seen_by(viewer)
     scenario = transcript.scenario
-    return Review(
+    review = Review(
         session_id=transcript.session_id,
         scenario_id=scenario.id,
         title=scenario.title,
@@ -79,6 +80,7 @@ def compute_review(
         meetings=side_meetings(transcript),
         plans=private_plans(transcript),
     )
+    return with_record(review, transcript)
 
 
 def judge_spec(transcript: Transcript, given: str | None) -> str | None:
@@ -121,4 +123,5 @@ async def review_transcript(
     if spec is None:
         return review
     handle = pool.get(spec, seed=0)
-    return await add_scores(review, transcript, personas, handle.model, handle.label)
+    review = await add_scores(review, transcript, personas, handle.model, handle.label)
+    return await with_judged_record(review, transcript, handle.model, handle.label, catalog)

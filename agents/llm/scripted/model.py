@@ -19,6 +19,7 @@ from agents.llm.scripted.bridge import bridge_for
 from agents.llm.scripted.judge import judge_reply
 from agents.llm.scripted.moves import PromptFacts, ballot_for, floor_choice_for, move_for
 from agents.llm.scripted.plans import plan_for
+from agents.llm.scripted.record import record_reply
 
 SCRIPTED_MODEL_NAME = "scripted"
 
@@ -36,6 +37,8 @@ class ScriptedChatModel(FunctionChatModel):
     def reply_text(self, messages: list[BaseMessage]) -> str:
         if self.tool_name == "DelegationScore":  # the review's judge: scores by rule, from the prompt
             return json.dumps(judge_reply(messages))
+        if self.tool_name == "RecordJudgement":  # the review against the record: the lexical rule, from the prompt
+            return json.dumps(record_reply(messages))
         if self.tool_name == "ChairProposal":  # the chair's bridging wording, from the clause and its objections
             return json.dumps(bridge_for(messages))
         facts = PromptFacts.read(messages)
