@@ -107,3 +107,13 @@ def find_record(scenario_id: str, scenarios: Path | None = None) -> Record | Non
     if record.scenario != scenario_id:
         raise ConfigError(path, [f"scenario: '{record.scenario}' must match the file name '{scenario_id}'"])
     return record
+
+
+def record_of(scenario_id: str, scenario_setting: str | Path | None = None) -> Record | None:
+    """The record of a session's scenario: beside its scenario file when it was run from one, else shipped."""
+    given = Path(str(scenario_setting or ""))
+    if given.suffix in {".yaml", ".yml"} and given.is_file():
+        found = find_record(scenario_id, given.parent)
+        if found is not None:
+            return found
+    return find_record(scenario_id)

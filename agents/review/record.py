@@ -9,15 +9,13 @@ real meeting, objected to one carrying what it held there, or proposed wording i
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
 from pydantic import BaseModel, Field
 
 from agents.core.catalog import Catalog
 from agents.core.prompts import render
-from agents.core.record import DelegationRecord, Record, RecordItem, find_record
+from agents.core.record import DelegationRecord, Record, RecordItem, find_record, record_of
 from agents.core.record_match import LEXICAL, band_verdict, candidates, lexical_points, matches, table_words
 from agents.core.text import shorten
 from agents.llm.structured import ask_structured
@@ -44,14 +42,11 @@ class RecordJudgement(BaseModel):
 
 
 def record_for(transcript: Transcript, catalog: Catalog | None = None) -> Record | None:
-    """The record of the session's scenario: beside its scenario file if it was run from one, else shipped."""
+    """The record of the session's scenario: in ``catalog``'s scenarios, beside its scenario file, or shipped."""
     scenario_id = transcript.scenario.id
-    given = Path(str(transcript.settings.scenario))
-    if given.suffix in {".yaml", ".yml"} and given.is_file():
-        found = find_record(scenario_id, given.parent)
-        if found is not None:
-            return found
-    return find_record(scenario_id, catalog.scenarios_folder if catalog else None)
+    if catalog is not None and (found := find_record(scenario_id, catalog.scenarios_folder)) is not None:
+        return found
+    return record_of(scenario_id, transcript.settings.scenario)
 
 
 def _clause_departures(
