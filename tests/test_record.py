@@ -250,7 +250,7 @@ def test_a_batch_reports_the_band_rate_and_each_points_rate_with_intervals(tmp_p
     low, high = wilson_interval(band, len(answered))
     line = f"{band}/{len(answered)} = {band / len(answered):.1%} (95% Wilson interval {low:.1%} to {high:.1%})"
     output = " ".join(result.output.split())
-    assert f"Historical band (partial common ground, no full accord; " in output and line in output
+    assert "Historical band (partial common ground, no full accord; " in output and line in output
     reached = sum("dialogue" in row["points_matched"].split() for row in answered)
     assert f"record point 'dialogue' reached: {reached}/{len(answered)}" in output
     assert line in (tmp_path / "summary.html").read_text()
