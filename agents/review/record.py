@@ -75,7 +75,7 @@ def _departure(delegation: str, kind: str, clause: int, turn: int | None, text: 
             "recorded": item.text,
             "source": item.source,
             "how": LEXICAL,
-        }  # fmt: skip
+        }
     )
 
 
@@ -120,7 +120,7 @@ def record_review(review: Review, transcript: Transcript, record: Record) -> Rec
                 where=match.where,
                 how=LEXICAL,
                 reason=reason,
-            )  # fmt: skip
+            )
         )
     return _section(review, record, points, LEXICAL)
 
@@ -158,7 +158,7 @@ async def judge_record(
     judged = {answer.point: answer for answer in reply.value.points}
     how = f"judge: {label}"
     points = [_judged(point, judged.get(point.id), how) for point in lexical.points]
-    return _section(review, record, points, how if judged else LEXICAL)
+    return _section(review, record, points, how if any(p.how == how for p in points) else LEXICAL)
 
 
 def _judged(point: RecordPointResult, answer: PointJudgement | None, how: str) -> RecordPointResult:
