@@ -72,6 +72,21 @@ def test_the_chinese_briefs_do_not_hold_the_real_closing_summary(catalog, person
         assert not both, f"{persona_id} carries the summary's points together: {text[:60]!r}"
 
 
+PEACE_BY_DIALOGUE = re.compile(r"\bpeaceful\b.*\bdialogue\b|\bdialogue\b.*\bpeaceful", re.I)
+CONTINUE_TALKS = re.compile(r"\bcontinue\b.*\b(talks|process)\b|diplomatic channels", re.I)
+
+
+@pytest.mark.parametrize("scenario_id", ["six-party-2003"])
+def test_the_chairs_starting_draft_does_not_hold_the_real_closing_summary(catalog, scenario_id):
+    """The clauses the chair tables on the first day are an opening text, not the summary of 29 August."""
+    clauses = [item.chair_clause for item in catalog.cast(scenario_id).scenario.agenda if item.chair_clause]
+    assert clauses
+    for text in clauses:
+        for pattern in (SUMMARY, MEET_AGAIN, SEQUENCING, NO_ESCALATION, PEACE_BY_DIALOGUE, CONTINUE_TALKS):
+            assert not pattern.search(text), f"{scenario_id}: {text!r}"
+        assert not (re.search(r"nuclear", text) and re.search(r"security concerns", text)), text
+
+
 def test_no_persona_expects_a_chair_summary(catalog):
     for pid, persona in catalog.personas.items():
         assert not any(SUMMARY.search(text) for text in texts(persona)), pid

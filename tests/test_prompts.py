@@ -11,6 +11,8 @@ from agents.core.memory import RECENT_TURNS, Memory, TurnRecord
 from agents.core.outcome import Outcome, SummaryPoint
 from agents.core.plans import Concession, Plan
 from agents.core.prompts import render, render_static, template_names
+from agents.core.record import find_record
+from agents.core.record_match import Candidate
 from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.model import turn_messages, vote_messages
 from agents.engine.positions import positions_on, recent_speech
@@ -53,6 +55,8 @@ def sample_variables(catalog) -> dict:
         "common": [SummaryPoint(kind="common_ground", text="Clause 1 is agreed.", parties=["United States"])],
         "differences": [SummaryPoint(kind="difference", text="Clause 2 is not agreed.", parties=["North Korea"])],
         "text": "The parties seek a nuclear-free peninsula, step by step.",
+        "points": find_record("six-party-2003").points,
+        "texts": [Candidate("clause 1", "The parties seek a nuclear-free peninsula.")],
         "explanation": "It meets both sides.",
         "round": 1,
         "rounds": 1,

@@ -35,7 +35,7 @@ async def test_a_scripted_session_replays_byte_for_byte(tmp_path):
 
 
 async def test_a_session_with_a_chair_proposal_replays_the_same(tmp_path):
-    original = await run_session(RunSettings(model="scripted", seed=1, out=tmp_path / "original"))
+    original = await run_session(RunSettings(model="scripted", seed=2, out=tmp_path / "original"))
     proposals = [call for call in original.recording if call.kind == "ChairProposal"]
     assert proposals and all(call.seat == "chair" for call in proposals)
     assert any(e.type == "draft_updated" and e.speaker == "chair" and e.phase == "amendments" for e in original.events)

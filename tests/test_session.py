@@ -49,10 +49,12 @@ async def test_outcome_matches_the_votes_cast():
             for v in e.votes
             if v.clause == clause.clause and v.vote == "object"
         )
-        assert sorted(clause.object) == objectors
+        # An acceptance whose clause condition failed counts as an objection.
+        lapsed = [c.party for c in ended.outcome.conditions if c.clause == clause.clause and c.met is False]
+        assert sorted(clause.object) == sorted(objectors + lapsed)
         proposer = next(c.proposed_by for c in ended.draft.clauses if c.number == clause.clause)
         backed = [p for p in clause.accept if p != proposer]
-        assert not clause.no_answer and clause.agreed == (not objectors and bool(backed))
+        assert not clause.no_answer and clause.agreed == (not (objectors + lapsed) and bool(backed))
     assert ended.outcome.consensus == all(c.agreed for c in ended.outcome.clauses)
 
 

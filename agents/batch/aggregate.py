@@ -15,19 +15,20 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import statistics
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from agents.batch.interval import wilson_interval
 from agents.batch.manifest import BatchManifest, finished
+from agents.batch.record import RecordFigures, SessionRecord, record_figures, session_record
 from agents.core.events import CHAIR
 from agents.core.output import session_file, write_atomically
+from agents.core.record import Record, record_of
 from agents.sessions.transcript import Transcript, load_transcript
 
 CSV_FILE = "aggregate.csv"
-Z_95 = 1.959963984540054
 
 
 @dataclass
@@ -47,6 +48,9 @@ class SessionRow:
     tokens_in: int
     tokens_out: int
     tokens_estimated: bool
+    record_verdict: str = ""  # against the scenario's record, when it has one (lexical matcher)
+    in_band: bool | None = None
+    points_matched: str = ""  # the ids of the record points reached, space-separated
 
 
 @dataclass
@@ -69,20 +73,11 @@ class BatchSummary:
     mean_tokens_in: float
     mean_tokens_out: float
     votes: dict[str, Counter] = field(default_factory=dict)
+    record: RecordFigures | None = None
 
 
-def wilson_interval(successes: int, trials: int, z: float = Z_95) -> tuple[float, float]:
-    """The Wilson score interval for a proportion; (0, 1) when there are no trials."""
-    if trials == 0:
-        return 0.0, 1.0
-    p = successes / trials
-    denominator = 1 + z * z / trials
-    centre = (p + z * z / (2 * trials)) / denominator
-    half = z * math.sqrt(p * (1 - p) / trials + z * z / (4 * trials * trials)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
-
-
-def session_row(index: int, seed: int, transcript: Transcript) -> SessionRow:
+def session_row(index: int, seed: int, transcript: Transcript, record: Record | None = None) -> SessionRow:
+    against = session_record(transcript, record) if record else None
     outcome = transcript.outcome
     clauses = outcome.clauses if outcome else []
     usage = transcript.total_usage()
@@ -100,17 +95,22 @@ def session_row(index: int, seed: int, transcript: Transcript) -> SessionRow:
         tokens_in=usage.input_tokens,
         tokens_out=usage.output_tokens,
         tokens_estimated=usage.estimated,
+        record_verdict=against.verdict if against else "",
+        in_band=against.in_band if against else None,
+        points_matched=" ".join(against.matched) if against else "",
     )
 
 
 def load_sessions(folder: Path, manifest: BatchManifest, n: int | None = None) -> list[tuple[SessionRow, Transcript]]:
     """Every complete session of the batch (the first ``n`` indexes, if given), in index order."""
     loaded = []
+    records: dict[str, Record | None] = {}
     for index in sorted(manifest.sessions):
         entry = manifest.sessions[index]
         if (n is None or index < n) and entry.session_id is not None and finished(folder, entry):
             transcript = load_transcript(session_file(folder, entry.session_id, ".json"))
-            loaded.append((session_row(index, entry.seed, transcript), transcript))
+            record = _record(transcript, records)
+            loaded.append((session_row(index, entry.seed, transcript, record), transcript))
     return loaded
 
 
@@ -145,6 +145,7 @@ def summarise(sessions: list[tuple[SessionRow, Transcript]]) -> BatchSummary:
         mean_tokens_in=mean([row.tokens_in for row in rows]),
         mean_tokens_out=mean([row.tokens_out for row in rows]),
         votes=vote_patterns([transcript for _, transcript in sessions]),
+        record=_record_figures([(row, t) for row, t in sessions if row.answered]),
     )
 
 
@@ -156,3 +157,20 @@ def write_csv(rows: list[SessionRow], path: Path) -> None:
     for row in rows:
         writer.writerow(asdict(row))
     write_atomically(path, text.getvalue())
+
+
+def _record(transcript: Transcript, known: dict[str, Record | None]) -> Record | None:
+    """The record of the transcript's scenario, read once per scenario id."""
+    scenario_id = transcript.scenario.id
+    if scenario_id not in known:
+        known[scenario_id] = record_of(scenario_id, transcript.settings.scenario)
+    return known[scenario_id]
+
+
+def _record_figures(sessions: list[tuple[SessionRow, Transcript]]) -> RecordFigures | None:
+    """The band and point rates over ``sessions``, from their rows, when their scenario has a record."""
+    record = _record(sessions[0][1], {}) if sessions else None
+    if record is None:
+        return None
+    against = [SessionRecord(row.record_verdict, bool(row.in_band), row.points_matched.split()) for row, _ in sessions]
+    return record_figures(record, against)

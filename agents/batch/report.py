@@ -6,6 +6,7 @@ from html import escape
 from pathlib import Path
 
 from agents.batch.aggregate import BatchSummary, SessionRow
+from agents.batch.record import record_lines
 from agents.core.output import write_atomically
 
 HTML_FILE = "summary.html"
@@ -22,6 +23,7 @@ def summary_lines(summary: BatchSummary) -> list[str]:
         f"Clauses agreed per session: {summary.mean_clauses_agreed:.2f} of {summary.mean_clauses_total:.2f}",
         f"Turns per session: {summary.mean_turns:.1f}",
         f"Tokens per session: {summary.mean_tokens_in:,.0f} in / {summary.mean_tokens_out:,.0f} out",
+        *(record_lines(summary.record) if summary.record else []),
     ]
 
 

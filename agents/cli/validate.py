@@ -14,11 +14,12 @@ from agents.cli.common import checked, console, errors
 from agents.core.catalog import Cast, Catalog
 from agents.core.loading import CONFIG_FILE, TRANSCRIPT_FILE, ConfigError, parse_document
 from agents.core.personas import load_persona
+from agents.core.record import load_record
 from agents.sessions.transcript import load_transcript
 
 
 def kind_of(path: Path, data: object) -> str:
-    """``persona``, ``scenario`` or ``transcript``, from the file's fields."""
+    """``persona``, ``scenario``, ``transcript`` or ``record``, from the file's fields."""
     if isinstance(data, dict):
         if "schema_version" in data or "events" in data:
             return "transcript"
@@ -26,6 +27,8 @@ def kind_of(path: Path, data: object) -> str:
             return "scenario"
         if "kind" in data or "interests" in data:
             return "persona"
+        if "points" in data and "delegations" in data:
+            return "record"
     raise ConfigError(path, ["(top level): not a persona, scenario or transcript (no kind, agenda or schema_version)"])
 
 
@@ -52,6 +55,10 @@ def validate_file(path: Path, catalog: Catalog) -> list[str]:
         persona = load_persona(path)
         if persona.id != path.stem:
             raise ConfigError(path, [f"id: '{persona.id}' must match the file name '{path.stem}'"])
+    elif kind == "record":
+        record = load_record(path)
+        if record.scenario != path.stem:
+            raise ConfigError(path, [f"scenario: '{record.scenario}' must match the file name '{path.stem}'"])
     elif kind == "scenario":
         # Checks its fields, that its parties and chair exist and keep an opening position at as_of.
         return left_out_notes(catalog.cast(str(path)))

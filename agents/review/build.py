@@ -23,6 +23,7 @@ from agents.review.metrics import floor_turns, move_counts, phase_spans, speakin
 from agents.review.outcome import outcome_summary, vote_cells
 from agents.review.plans import private_plans
 from agents.review.prices import PriceTable, session_costs
+from agents.review.record import with_judged_record, with_record
 from agents.review.schema import Review, Seat
 from agents.review.scores import judged_grounding, score_delegations
 from agents.sessions.transcript import DelegationInfo, Transcript
@@ -61,7 +62,7 @@ def compute_review(
     """
     transcript = transcript.seen_by(viewer)
     scenario = transcript.scenario
-    return Review(
+    review = Review(
         session_id=transcript.session_id,
         scenario_id=scenario.id,
         title=scenario.title,
@@ -84,6 +85,7 @@ def compute_review(
         meetings=side_meetings(transcript),
         plans=private_plans(transcript),
     )
+    return with_record(review, transcript)
 
 
 def judge_spec(transcript: Transcript, given: str | None) -> str | None:
@@ -142,4 +144,5 @@ async def review_transcript(
     if spec is None:
         return review.model_copy(update={"no_scores": why_not})
     handle = pool.get(spec, seed=0)
-    return await add_scores(review, transcript, personas, handle.model, handle.label)
+    review = await add_scores(review, transcript, personas, handle.model, handle.label)
+    return await with_judged_record(review, transcript, handle.model, handle.label, catalog)

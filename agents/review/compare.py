@@ -200,7 +200,27 @@ def clause_pairs(a: Review, b: Review) -> list[ClausePair]:
     return pairs
 
 
+def _record_facts(review: Review, ids: list[str]) -> list[str]:
+    record = review.record
+    if record is None:
+        return [MISSING] * (len(ids) + 3)
+    points = {point.id: point for point in record.points}
+    cells = [MISSING if p is None else f"yes ({p.where})" if p.matched else "no" for p in map(points.get, ids)]
+    departed = sum(len(found) for found in record.departures.values())
+    return [record.verdict, f"{record.matched}/{len(record.points)} ({record.how})", str(departed), *cells]
+
+
+def record_section(a: Review, b: Review) -> Section:
+    """Both sessions against the record: verdict, points matched, departures, then each point."""
+    ids = list(dict.fromkeys(p.id for r in (a.record, b.record) if r for p in r.points))
+    labels = ["verdict", "record points matched", "departures", *(f"point: {i}" for i in ids)]
+    rows = [_row(*triple) for triple in zip(labels, _record_facts(a, ids), _record_facts(b, ids), strict=True)]
+    return Section(title="Against the record", rows=rows)
+
+
 def compare_reviews(a: Review, b: Review) -> Comparison:
     """Compare two reviewed sessions."""
     sections = [outcome_section(a, b), votes_section(a, b), speaking_section(a, b), scores_section(a, b)]
+    if a.record or b.record:
+        sections.append(record_section(a, b))
     return Comparison(a=a, b=b, sections=sections, clauses=clause_pairs(a, b))

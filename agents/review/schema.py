@@ -17,6 +17,7 @@ from agents.core.outcome import SummaryPoint
 from agents.core.plans import Plan
 from agents.core.usage import Usage
 from agents.review.findings import CrossedRedLine, ParaphrasedLeak, RecitedStatement, red_line_number
+from agents.review.record_schema import RecordReview
 
 ClauseStatus = Literal["agreed", "rejected", "undecided", "not voted"]
 
@@ -345,6 +346,7 @@ class Review(BaseModel):
     viewer: str | None = None
     meetings: list[MeetingSummary] = Field(default_factory=list)
     plans: list[PlanSummary] = Field(default_factory=list)
+    record: RecordReview | None = Field(default=None, description="the session against the real meeting's record")
 
     def names(self) -> dict[str, str]:
         """Display name by id, for the delegations and the chair (under its persona id and ``chair``)."""

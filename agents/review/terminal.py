@@ -14,6 +14,7 @@ from agents.core.plans import plan_lines
 from agents.core.text import shorten
 from agents.core.verdict import VOTE_LEGEND
 from agents.review.compare import Comparison, Row
+from agents.review.record_terminal import print_record
 from agents.review.schema import ClauseHistory, DiffPiece, Review
 from agents.review.terminal_scores import grounding_lines, leak_lines, score_notes, scores_table
 
@@ -272,6 +273,7 @@ def print_review(review: Review, console: Console) -> None:
     console.print(scores_table(review))
     for line in score_notes(review) + grounding_lines(review) + leak_lines(review):
         console.print(line, markup=False)
+    print_record(review, console)
 
 
 def section_table(title: str, rows: list[Row], a_label: str, b_label: str) -> Table:

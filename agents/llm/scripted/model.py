@@ -19,6 +19,7 @@ from agents.llm.scripted.bridge import bridge_for
 from agents.llm.scripted.judge import disclosure_reply, judge_reply
 from agents.llm.scripted.moves import PromptFacts, ballot_for, floor_choice_for, move_for
 from agents.llm.scripted.plans import plan_for
+from agents.llm.scripted.record import record_reply
 
 SCRIPTED_MODEL_NAME = "scripted"
 
@@ -38,6 +39,8 @@ class ScriptedChatModel(FunctionChatModel):
             return json.dumps(judge_reply(messages))
         if self.tool_name == "Disclosures":  # the review's paraphrased-leak check, by rule
             return json.dumps(disclosure_reply(messages))
+        if self.tool_name == "RecordJudgement":  # the review against the record: the lexical rule, from the prompt
+            return json.dumps(record_reply(messages))
         if self.tool_name == "ChairProposal":  # the chair's bridging wording, from the clause and its objections
             return json.dumps(bridge_for(messages))
         facts = PromptFacts.read(messages)
