@@ -67,6 +67,7 @@ class FaultServer:
         self.always: dict[str, str] = {}  # tool name -> the fault every request for it gets
         self.faults_for: dict[str, deque[str]] = {}  # tool name -> the faults of its next requests, in order
         self.requests: list[str] = []  # the fault each request got
+        self.bodies: list[dict] = []  # each request's JSON body, as the server read it
         self.tools: list[str] = []  # the tool each request asked for
         self.hang_seconds = hang_seconds
         self.trickle_seconds = trickle_seconds
@@ -102,6 +103,7 @@ class FaultServer:
 
             def do_POST(self) -> None:
                 body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                server.bodies.append(body)
                 tool = body.get("tools", [{}])[0].get("function", {}).get("name", "Move")
                 fault = server.next_fault(tool)
                 if fault in ("429", "500"):

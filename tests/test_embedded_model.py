@@ -22,12 +22,8 @@ pytestmark = pytest.mark.model
 
 
 def without_plans(folder: Path) -> str:
-    """The bilateral scenario with planning off.
-
-    On 2 cores the 135M model's Plan calls can run past the call timeout three times over
-    (six minutes a plan), which makes these tests of the transport take half an hour; what
-    planning does is tested with the scripted and function models (tests/test_plans.py).
-    """
+    """The bilateral scenario with planning off: the HTTP test is about the transport, and each
+    plan costs the 135M model about 25 s on 2 cores; the in-process test plans."""
     data = yaml.safe_load((scenarios_dir() / "bilateral.yaml").read_text(encoding="utf-8"))
     data["plan_before"] = []
     path = folder / "bilateral-no-plans.yaml"
@@ -46,10 +42,12 @@ def assert_complete(transcript, tmp_path, parties):
 
 
 async def test_short_session_on_the_embedded_model(tmp_path):
-    options = RunSettings(scenario=without_plans(tmp_path), model="local", seed=7, max_turns=3, out=tmp_path)
+    options = RunSettings(scenario="bilateral", model="local", seed=7, max_turns=3, out=tmp_path)
     transcript = await run_session(options)
     loaded = assert_complete(transcript, tmp_path, ["usa", "dprk"])
     assert all(d.model == LOCAL_LABEL for d in loaded.delegations)
+    plans = [e for e in loaded.events if e.type == "plan"]
+    assert plans and all(e.audience == [e.speaker] for e in plans)  # the embedded model plans too
 
 
 async def test_short_session_through_the_openai_client_over_http(tmp_path, local_server, monkeypatch):

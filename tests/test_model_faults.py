@@ -156,3 +156,11 @@ async def test_the_chairs_choice_is_bounded_by_the_timeout_too(server, catalog):
     decision = await choose_speaker(cast, pool.get("openai:fault").model, ["usa", "dprk"], "requests", segment)
     assert decision.speaker == "usa" and "chair model failed (CallTimeout)" in (decision.note or "")
     assert server.requests_for("FloorChoice") == ["trickle", "trickle"]
+
+
+async def test_a_compatible_server_is_told_the_reply_limit_under_the_name_it_reads(server, catalog):
+    """llama-cpp-python's server reads ``max_tokens``, not langchain's ``max_completion_tokens``:
+    without it a small model's reply that never closes a list runs on until the context is full."""
+    delegate = delegate_for(server)
+    await delegate.take_turn(opening_context(catalog), lambda text: None)
+    assert server.bodies and all(body.get("max_tokens") == SETTINGS.max_tokens for body in server.bodies)

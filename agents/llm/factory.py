@@ -110,14 +110,19 @@ class ModelPool:
                 f"model 'openai:{name}' needs OPENAI_API_KEY (or OPENAI_BASE_URL for a compatible server)"
             )
         limits = self.limits
+        # A compatible server may read only the older ``max_tokens`` (see ``_local_model``).
+        extra = {"extra_body": {"max_tokens": settings.max_tokens}} if base_url else {}
         return self._chat_openai(
-            name, base_url, api_key, settings, rate_limiter=limits.rate_limiter, call_slots=limits.slots
+            name, base_url, api_key, settings, rate_limiter=limits.rate_limiter, call_slots=limits.slots, **extra
         )
 
     def _local_model(self, settings: ModelSettings) -> BaseChatModel:
         if self._server is None:
             self._server = LocalModelServer().start()
-        extra = {"repeat_penalty": settings.repeat_penalty}
+        # langchain-openai sends the reply limit as ``max_completion_tokens``, which
+        # llama-cpp-python's server does not read: without ``max_tokens`` too, a rambling reply
+        # (a list that never closes) runs on until the context is full, minutes on 2 cores.
+        extra = {"repeat_penalty": settings.repeat_penalty, "max_tokens": settings.max_tokens}
         return self._chat_openai(MODEL_ALIAS, self._server.base_url, "local", settings, extra_body=extra)
 
     def _chat_openai(
