@@ -18,7 +18,7 @@ from agents.core.events import ErrorEvent, Event, PlanMade
 from agents.core.scenarios import Scenario
 from agents.delegates.base import Delegate, PlanContext, PlanResult
 from agents.engine.programme import Segment
-from agents.engine.state import SessionState
+from agents.engine.state import SessionState, seat_view
 
 
 def plans_due(scenario: Scenario, work: SessionState, segment: Segment, budget_spent: bool) -> bool:
@@ -35,30 +35,13 @@ def plans_due(scenario: Scenario, work: SessionState, segment: Segment, budget_s
     return bool(work.draft.clauses) if segment.is_vote else not budget_spent
 
 
-def plan_task(work: SessionState, party: str) -> dict[str, Any]:
-    """What one ``make_plan`` task is sent: the state it plans from, and the seat's plan so far."""
-    return {
-        "party": party,
-        "segment": work.segment,
-        "draft": work.draft,
-        "memory": work.memory,
-        "ledger": work.ledger,
-        "turn": work.turn,
-        "plan": work.plans.get(party),
-    }
-
-
 async def make_plan(
     cast: Cast, delegate: Delegate, segment: Segment, task: dict[str, Any], emit: Callable[[Event], None]
 ) -> dict[str, Any]:
     """Ask ``delegate`` for its plan for ``segment``'s phase; emit it to its own seat only."""
     party = task["party"]
-    persona = cast.delegations[party]
-    memory = task["memory"].visible_to(party)
-    ledger = task["ledger"].visible_to(party)
-    context = PlanContext(
-        cast, persona, segment.phase, task["draft"], memory, task["turn"], plan=task.get("plan"), ledger=ledger
-    )
+    context = seat_view(PlanContext, cast, segment.phase, task)
+    persona = context.persona
     try:
         with during_turn(context.turn):
             result = await delegate.plan(context)

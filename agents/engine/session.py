@@ -55,7 +55,7 @@ from agents.engine import chair, mediation, planning, summary
 from agents.engine.checkpoints import open_checkpointer
 from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate, with_request
 from agents.engine.programme import Segment, build_programme, meeting_segment
-from agents.engine.state import SessionState
+from agents.engine.state import SessionState, seat_task, seat_view
 from agents.engine.tally import tally
 
 RECURSION_LIMIT = 100_000
@@ -366,9 +366,7 @@ class Session:
         )
 
     def call_vote(self, work: SessionState, segment: Segment) -> Command[str]:
-        task = {"draft": work.draft, "memory": work.memory, "ledger": work.ledger, "turn": work.turn}
-        task["segment"] = work.segment
-        sends = [Send("cast_vote", {**task, "party": party, "plan": work.plans.get(party)}) for party in self.parties]
+        sends = [Send("cast_vote", seat_task(work, party)) for party in self.parties]
         return Command(goto=sends, update=self.chair_update(work))
 
     def close_session(self, work: SessionState, emit: EventWriter) -> None:
@@ -517,12 +515,8 @@ class Session:
         emit = task_writer(self._record)
         party = task["party"]
         segment = self.programme[task["segment"]]
-        persona = self.cast.delegations[party]
-        memory = task["memory"].visible_to(party)
-        ledger = task["ledger"].visible_to(party)
-        context = VoteContext(
-            self.cast, persona, segment.phase, task["draft"], memory, task["turn"], ledger=ledger, plan=task.get("plan")
-        )
+        context = seat_view(VoteContext, self.cast, segment.phase, task)
+        persona = context.persona
         delegate = self.delegates[party]
         try:
             with during_turn(context.turn):
@@ -557,7 +551,7 @@ class Session:
 
     def call_plans(self, work: SessionState) -> Command[str]:
         """Every delegation plans at once for the segment about to open; ``plans_made`` joins them."""
-        sends = [Send("make_plan", planning.plan_task(work, party)) for party in self.parties]
+        sends = [Send("make_plan", seat_task(work, party)) for party in self.parties]
         return Command(goto=sends, update=self.chair_update(work))
 
     async def make_plan(self, task: dict[str, Any]) -> dict[str, Any]:

@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from pydantic import BaseModel, Field
 
+from agents.core.catalog import Cast
 from agents.core.draft import Draft
 from agents.core.ledger import Ledger
 from agents.core.memory import Memory
 from agents.core.moves import CastVote
 from agents.core.outcome import Outcome
 from agents.core.plans import Plan
+from agents.core.scenarios import Phase
+from agents.delegates.base import VoteContext
 from agents.engine.floor import FloorState
 from agents.engine.programme import MeetingCall
+
+ViewT = TypeVar("ViewT", bound=VoteContext)
 
 
 def merge_ballots(old: dict[str, list[CastVote]], new: dict[str, list[CastVote]]) -> dict[str, list[CastVote]]:
@@ -45,6 +50,36 @@ class SessionState(BaseModel):
         default_factory=dict, description="each seat's latest private plan"
     )
     planned: int = Field(default=-1, description="the last segment the delegations planned for")
+
+
+def seat_task(state: SessionState, party: str) -> dict[str, Any]:
+    """What a task fanned out to one seat with ``Send`` (a ballot, a plan) is sent: the state it
+    works from, and that seat's latest plan."""
+    return {
+        "party": party,
+        "segment": state.segment,
+        "draft": state.draft,
+        "memory": state.memory,
+        "ledger": state.ledger,
+        "turn": state.turn,
+        "plan": state.plans.get(party),
+    }
+
+
+def seat_view(kind: type[ViewT], cast: Cast, phase: Phase, task: dict[str, Any]) -> ViewT:
+    """What the seat of a ``seat_task`` may see (a ``VoteContext`` or a ``PlanContext``): its own
+    side meetings only, in its memory and in the ledger."""
+    party = task["party"]
+    return kind(
+        cast,
+        cast.delegations[party],
+        phase,
+        task["draft"],
+        task["memory"].visible_to(party),
+        task["turn"],
+        ledger=task["ledger"].visible_to(party),
+        plan=task["plan"],
+    )
 
 
 CHECKPOINT_TYPES = [
