@@ -21,7 +21,10 @@ from agents.sessions.transcript import load_transcript
 
 JudgeOption = Annotated[
     str | None,
-    typer.Option(help="model spec of the judge that scores the delegations (default: the session's model; 'none')"),
+    typer.Option(
+        help="model spec of the judge that scores the delegations (default: the session's model, "
+        "unless local or scripted: then no scores without --judge; 'none' for no scores)"
+    ),
 ]
 PricesOption = Annotated[
     Path | None, typer.Option(help="JSON or YAML file: model label prefix -> {input, output} dollars per 1M tokens")

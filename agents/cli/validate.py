@@ -79,8 +79,10 @@ def validate_files(paths: list[Path]) -> Iterator[tuple[Path, str | None, list[s
             yield path, None, warnings
 
 
-def validate(files: Annotated[list[Path], typer.Argument(help="persona, scenario or transcript files")]) -> None:
-    """Check persona, scenario and transcript files; name the file and field of every problem."""
+def validate(
+    files: Annotated[list[Path], typer.Argument(help="persona, scenario, record or transcript files")],
+) -> None:
+    """Check persona, scenario, record and transcript files; name the file and field of every problem."""
     bad = 0
     results: list[tuple[Path, str | None, list[str]]] = checked(list, validate_files(files))
     for path, problem, warnings in results:
