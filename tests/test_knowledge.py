@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
 from datetime import date
 from pathlib import Path
@@ -14,6 +15,10 @@ from agents.core.knowledge import ESSAY_DATE, known_at, known_from, persona_as_o
 from agents.core.loading import ConfigError
 from agents.core.personas import Claim
 from agents.delegates.model import system_prompt
+from agents.review.build import session_personas
+from agents.review.grounding import sourced_claims
+from agents.sessions.run import run_session
+from agents.sessions.settings import RunSettings
 from tests.helpers import ROOT
 from tests.script import one_line, parley
 
@@ -120,3 +125,14 @@ def test_shipped_files_validate():
     result = parley("validate", *files)
     assert result.returncode == 0, result.stderr
     assert "bad" not in result.stderr
+
+
+def test_the_review_measures_a_delegation_against_the_brief_it_was_told(tmp_path):
+    """Grounding, leaks and judges read the session's persona cut to its knowledge date, not the whole file."""
+    transcript = asyncio.run(run_session(RunSettings(scenario="bilateral", model="scripted", seed=1, out=tmp_path)))
+    assert transcript.scenario.knowledge_date == "2003-05-20"
+    left_out = {claim.text for claim in Catalog().cast("bilateral").left_out["usa"]}
+    told = session_personas(transcript)["usa"]
+    assert left_out and not left_out & {claim.text for claim in sourced_claims(told) + told.private_instructions}
+    older = transcript.model_copy(update={"scenario": transcript.scenario.model_copy(update={"as_of": None})})
+    assert older.scenario.knowledge_date == older.scenario.date  # a transcript written before as_of was kept

@@ -17,6 +17,7 @@ from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.model import turn_messages, vote_messages
 from agents.engine.positions import positions_on, recent_speech
 from agents.engine.programme import build_programme
+from agents.review.record_judge import Act, record_lines
 from agents.review.schema import ClauseResult, VoteCell
 from agents.review.scores import JudgeEvidence
 from agents.testing import FunctionChatModel, scripted_session
@@ -58,6 +59,9 @@ def sample_variables(catalog) -> dict:
         "points": find_record("six-party-2003").points,
         "texts": [Candidate("clause 1", "The parties seek a nuclear-free peninsula.")],
         "explanation": "It meets both sides.",
+        "name": "United States",
+        "lines": record_lines(find_record("six-party-2003").delegations["usa"]),
+        "acts": [Act("accepted clause 1", "accepted", 1, None, "The parties seek a nuclear-free peninsula.")],
         "round": 1,
         "rounds": 1,
         "members": ["United States", "North Korea"],

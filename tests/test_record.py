@@ -37,7 +37,7 @@ from agents.core.record_match import (
 )
 from agents.core.text import all_ngrams, words
 from agents.review.build import compute_review, session_personas
-from agents.review.record import with_judged_record
+from agents.review.record_judge import with_judged_record
 from agents.sessions.run import run_session
 from agents.sessions.settings import RunSettings
 from agents.sessions.transcript import Transcript, load_transcript
@@ -224,6 +224,45 @@ def test_the_judge_decides_the_points_it_answers_and_a_failing_judge_leaves_the_
     assert by_id["dialogue"].how == LEXICAL  # not answered: the lexical matcher's decision stands, labelled
     failed = asyncio.run(with_judged_record(review, transcript, _judge("not json"), "fn")).record
     assert failed.how == LEXICAL and {p.how for p in failed.points} == {LEXICAL}
+
+
+def test_the_judge_decides_departures_in_substance_and_its_answers_are_checked(sessions):
+    """A paraphrase the lexical matcher misses is the judge's to find; an act or line it invents is dropped."""
+    paraphrase = ["The United States will bind itself by treaty never to attack the North."]
+    transcript = load_transcript(sessions[0])
+    draft, outcome = crafted(paraphrase, ["agreed"])
+    changed = transcript.model_copy(update={"draft": draft, "outcome": outcome})
+    review = compute_review(changed, {})
+    assert review.record.departures["usa"] == []  # the words differ: the lexical matcher sees nothing
+
+    def judge(messages, tool):
+        prompt = messages[-1].content
+        if tool != "DepartureJudgement":
+            return {"points": []}
+        if "United States" not in prompt.splitlines()[0]:
+            return "not json"  # every other delegation: the judge fails, the lexical decision stands
+        assert "- [refused 2] It refused: A non-aggression treaty with the DPRK." in prompt
+        assert "- [accepted clause 1] " + paraphrase[0] in prompt
+        return {
+            "departures": [
+                {"act": "[accepted clause 1]", "line": "refused 2", "reason": "a treaty in other words"},
+                {"act": "accepted clause 1", "line": "held 1", "reason": "wrong kind: accepting what it held"},
+                {"act": "objected clause 1", "line": "held 1", "reason": "it never objected"},
+            ]
+        }
+
+    judged = asyncio.run(with_judged_record(review, changed, _judge_by(judge), "fn")).record
+    usa = judged.departures["usa"]
+    assert [(d.kind, d.clause, d.recorded, d.how, d.reason) for d in usa] == [
+        ("accepted", 1, "A non-aggression treaty with the DPRK.", "judge: fn", "a treaty in other words")
+    ]
+    assert judged.departures["dprk"] == review.record.departures["dprk"]
+    assert {d.how for seat in ("dprk", "rok") for d in judged.departures[seat]} <= {LEXICAL}
+    assert judged.departures_how == "judge: fn" and review.record.departures_how == LEXICAL
+
+
+def _judge_by(reply) -> FunctionChatModel:
+    return FunctionChatModel(reply=reply, model_name="fn")
 
 
 def test_compare_shows_both_sessions_against_the_record(sessions):

@@ -69,6 +69,27 @@ def test_the_review_view_has_the_summary_the_charts_and_the_report(session):
     assert view.report_html.startswith("<!doctype html>")
 
 
+def test_the_review_view_shows_the_session_against_the_record(tmp_path):
+    settings = RunSettings(scenario="six-party-2003", model="scripted", seed=1, out=tmp_path)
+    transcript = asyncio.run(run_session(settings))
+    with ModelPool() as pool:
+        review = asyncio.run(review_transcript(transcript, pool, "none"))
+    record = review.record
+    content = review_view(review).content
+    assert f"**Verdict: {record.verdict}**" in content
+    assert f"{record.matched} of {len(record.points)} points of the real chair's summary reached" in content
+    for point in record.points:
+        assert f"| {point.text} | {'yes' if point.matched else 'no'} |" in content
+    departures = sum(len(found) for found in record.departures.values())
+    assert f"Departures from the documented line (lexical matcher): {departures or 'none'}." in content
+
+
+def test_a_scenario_without_a_record_shows_no_record_section(session):
+    with ModelPool() as pool:
+        review = asyncio.run(review_transcript(load_transcript(session), pool, "none"))
+    assert review.record is None and "Against the record" not in review_view(review).content
+
+
 def test_the_review_button_only_reaches_transcripts_in_the_output_folder(session):
     out = session.parent
     assert transcript_for(out, review_payload(session.stem), session.stem) == session

@@ -11,6 +11,7 @@ from __future__ import annotations
 from langchain_core.language_models import BaseChatModel
 
 from agents.core.catalog import Catalog
+from agents.core.knowledge import persona_as_of
 from agents.core.loading import ConfigError
 from agents.core.personas import Persona, load_persona
 from agents.llm.factory import ModelPool, ModelSettings, ModelSpecError, check_spec, default_spec
@@ -23,7 +24,8 @@ from agents.review.metrics import floor_turns, move_counts, phase_spans, speakin
 from agents.review.outcome import outcome_summary, vote_cells
 from agents.review.plans import private_plans
 from agents.review.prices import PriceTable, session_costs
-from agents.review.record import with_judged_record, with_record
+from agents.review.record import with_record
+from agents.review.record_judge import with_judged_record
 from agents.review.schema import Review, Seat
 from agents.review.scores import judged_grounding, score_delegations
 from agents.sessions.transcript import DelegationInfo, Transcript
@@ -36,7 +38,11 @@ JUDGE_SETTINGS = ModelSettings(seed=0, temperature=0.0, max_tokens=800)
 
 
 def session_personas(transcript: Transcript, catalog: Catalog | None = None) -> dict[str, Persona]:
-    """The personas the delegations played: the session's own persona files where they still exist, else shipped."""
+    """The briefs the delegations played: the session's own persona files where they still exist, else shipped.
+
+    Each holds only the claims known at the session's knowledge date, as its delegation was
+    told: grounding, leaks and judges measure a delegation against what it could know.
+    """
     known = (catalog or Catalog()).personas
     for seat, path in transcript.settings.persona_for.items():
         if path.exists():
@@ -44,7 +50,8 @@ def session_personas(transcript: Transcript, catalog: Catalog | None = None) -> 
                 known[seat] = load_persona(path)
             except ConfigError:
                 continue  # the file changed since the session: judge against the shipped persona
-    return {d.id: known[d.id] for d in transcript.delegations if d.id in known}
+    as_of = transcript.scenario.knowledge_date
+    return {d.id: persona_as_of(known[d.id], as_of)[0] for d in transcript.delegations if d.id in known}
 
 
 def _seat(info: DelegationInfo, persona: Persona | None) -> Seat:

@@ -1,44 +1,22 @@
 """The review against the record: which of the real chair's points the session reached, who left its line.
 
-Points are decided by a judge model when the review has one (``judge_record``), otherwise by
-the lexical matcher of ``agents.core.record_match`` (``record_review``); each point says
-which decided it. Departures are always found by the lexical matcher, from the votes and
-the draft's history: a delegation that accepted a clause carrying what it refused at the
-real meeting, objected to one carrying what it held there, or proposed wording it refused.
+Here by the lexical matcher of ``agents.core.record_match`` (``record_review``); a judge model,
+when the review has one, decides instead (``agents.review.record_judge``). Every point and
+departure says which decided it. Departures come from the votes and the draft's history: a
+delegation that accepted a clause carrying what it refused at the real meeting, objected to
+one carrying what it held there, or proposed wording it refused.
 """
 
 from __future__ import annotations
 
-from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import HumanMessage, SystemMessage
-from pydantic import BaseModel, Field
-
 from agents.core.catalog import Catalog
-from agents.core.prompts import render
 from agents.core.record import DelegationRecord, Record, RecordItem, find_record, record_of
 from agents.core.record_match import LEXICAL, band_verdict, candidates, lexical_points, matches, table_words
 from agents.core.text import shorten
-from agents.llm.structured import ask_structured
 from agents.review.outcome import final_draft
 from agents.review.record_schema import Departure, RecordPointResult, RecordReview
 from agents.review.schema import ClauseResult, Review
 from agents.sessions.transcript import Transcript
-
-
-class PointJudgement(BaseModel):
-    """Whether one point of the real summary is carried, in substance, by one of the session's texts."""
-
-    point: str = Field(description="the point's id, as in brackets in the list of points")
-    matched: bool = Field(description="true if one of the session's texts says the same in substance")
-    where: str = Field(default="", description="the bracketed label of the text that carries it; empty if none")
-    reason: str = Field(default="", description="one short sentence")
-
-
-class RecordJudgement(BaseModel):
-    """Your judgement of every point of the real summary against the session's agreed texts."""
-
-    points: list[PointJudgement] = Field(default_factory=list)
-    summary: str = Field(default="", description="one sentence")
 
 
 def record_for(transcript: Transcript, catalog: Catalog | None = None) -> Record | None:
@@ -122,50 +100,30 @@ def record_review(review: Review, transcript: Transcript, record: Record) -> Rec
                 reason=reason,
             )
         )
-    return _section(review, record, points, LEXICAL)
+    return section(review, record, points, LEXICAL, departures(review, record), LEXICAL)
 
 
-def _section(review: Review, record: Record, points: list[RecordPointResult], how: str) -> RecordReview:
+def section(
+    review: Review,
+    record: Record,
+    points: list[RecordPointResult],
+    how: str,
+    found: dict[str, list[Departure]],
+    found_how: str,
+) -> RecordReview:
+    """The record section from decided points (by ``how``) and departures (by ``found_how``)."""
     verdict = band_verdict(review.outcome.consensus, sum(point.matched for point in points))
     return RecordReview(
         title=record.title,
         summary_note=record.summary_note,
         how=how,
         points=points,
-        departures=departures(review, record),
+        departures=found,
+        departures_how=found_how,
         verdict=verdict,
         in_band=verdict == "partial common ground, no full accord",
         aftermath=[f"{item.text} [{item.source}]" for item in record.aftermath],
     )
-
-
-async def judge_record(
-    review: Review, transcript: Transcript, record: Record, model: BaseChatModel, label: str
-) -> RecordReview:
-    """The record section with the points decided by ``model``; a point it does not judge stays lexical."""
-    lexical = record_review(review, transcript, record)
-    texts = candidates(transcript.outcome, final_draft(transcript))
-    messages = [
-        SystemMessage(content=render("record_judge_system.j2")),
-        HumanMessage(content=render("record_judge.j2", points=record.points, texts=texts)),
-    ]
-    try:
-        reply = await ask_structured(model, messages, RecordJudgement, text_field="summary")
-    except Exception:  # a failing judge leaves the lexical decisions, labelled as such
-        return lexical
-    if reply.value is None:
-        return lexical
-    judged = {answer.point: answer for answer in reply.value.points}
-    how = f"judge: {label}"
-    points = [_judged(point, judged.get(point.id), how) for point in lexical.points]
-    return _section(review, record, points, how if any(p.how == how for p in points) else LEXICAL)
-
-
-def _judged(point: RecordPointResult, answer: PointJudgement | None, how: str) -> RecordPointResult:
-    if answer is None:
-        return point
-    where = answer.where or None if answer.matched else None
-    return point.model_copy(update={"matched": answer.matched, "where": where, "how": how, "reason": answer.reason})
 
 
 def with_record(review: Review, transcript: Transcript, catalog: Catalog | None = None) -> Review:
@@ -174,13 +132,3 @@ def with_record(review: Review, transcript: Transcript, catalog: Catalog | None 
     if record is None:
         return review
     return review.model_copy(update={"record": record_review(review, transcript, record)})
-
-
-async def with_judged_record(
-    review: Review, transcript: Transcript, model: BaseChatModel, label: str, catalog: Catalog | None = None
-) -> Review:
-    """``review`` with its record section's points decided by the judge ``model`` (labelled ``label``)."""
-    record = record_for(transcript, catalog)
-    if record is None:
-        return review
-    return review.model_copy(update={"record": await judge_record(review, transcript, record, model, label)})

@@ -41,6 +41,7 @@ class Departure(BaseModel):
     recorded: str = Field(description="the record's sentence it departs from")
     source: str
     how: str
+    reason: str = Field(default="", description="the judge's reason; empty for the lexical matcher")
 
 
 class RecordReview(BaseModel):
@@ -56,6 +57,9 @@ class RecordReview(BaseModel):
     how: str = Field(description="what decided the points: 'judge: <spec>' or 'lexical matcher'")
     points: list[RecordPointResult] = Field(default_factory=list)
     departures: dict[str, list[Departure]] = Field(default_factory=dict, description="by delegation id")
+    departures_how: str = Field(
+        default="lexical matcher", description="what decided the departures: 'judge: <spec>' or 'lexical matcher'"
+    )
     verdict: Verdict
     in_band: bool
     aftermath: list[str] = Field(default_factory=list, description="what followed the real meeting, with sources")

@@ -37,9 +37,10 @@ def departure_lines(review: Review, record: RecordReview) -> list[str]:
             why = "though it carries what it held" if d.kind == "objected" else "though it carries what it refused"
             lines.append(
                 f"Departure: {review.name(delegation)} {d.kind} {at}, {why} at the real round: "
-                f'"{shorten(d.recorded, 90)}" [{d.source}] ({d.how})'
+                f'"{shorten(d.recorded, 90)}" [{d.source}] ({d.how}{": " + d.reason if d.reason else ""})'
             )
-    return lines or ["Departures: no delegation voted or drafted against its documented line (lexical matcher)."]
+    none = f"Departures: no delegation voted or drafted against its documented line ({record.departures_how})."
+    return lines or [none]
 
 
 def print_record(review: Review, console: Console) -> None:

@@ -34,6 +34,14 @@ class ScenarioInfo(BaseModel):
     chair: SafeId
     chair_name: str
     consensus_rule: str
+    as_of: str | None = Field(
+        default=None, description="the delegations' knowledge date; None in transcripts written before it was kept"
+    )
+
+    @property
+    def knowledge_date(self) -> str:
+        """The last day the delegations knew of: ``as_of``, or the scenario's date."""
+        return self.as_of or self.date
 
 
 class DelegationInfo(BaseModel):
@@ -128,6 +136,7 @@ def new_transcript(cast: Cast, session_id: str, labels: dict[str, str], settings
             chair=cast.chair.id,
             chair_name=cast.chair.short_name,
             consensus_rule=scenario.consensus_rule,
+            as_of=scenario.knowledge_date.isoformat(),
         ),
         chair=info(cast.chair, labels.get(CHAIR, "rules")),
         delegations=[info(persona, labels[pid]) for pid, persona in cast.delegations.items()],

@@ -87,6 +87,32 @@ def _scores_lines(review: Review) -> list[str]:
     return lines
 
 
+def record_markdown(review: Review) -> list[str]:
+    """The review against the record of the real meeting, when the scenario has one: points, verdict, departures."""
+    record = review.record
+    if record is None:
+        return []
+    lines = [
+        f"### Against the record: {record.title}",
+        "",
+        f"**Verdict: {record.verdict}** ({'in' if record.in_band else 'outside'} the historical band). "
+        f"{record.matched} of {len(record.points)} points of the real chair's summary reached "
+        f"(decided by the {record.how}).",
+        "",
+        "| Point of the real summary | Reached | Where |",
+        "|---|---|---|",
+        *(f"| {p.text} | {'yes' if p.matched else 'no'} | {p.where or '-'} |" for p in record.points),
+        "",
+    ]
+    found = [d for departures in record.departures.values() for d in departures]
+    lines.append(f"Departures from the documented line ({record.departures_how}): {len(found) or 'none'}.")
+    for d in found:
+        at = f"clause {d.clause}" + (f" at turn {d.turn}" if d.turn is not None else "")
+        held = "held" if d.kind == "objected" else "refused"
+        lines.append(f"- {review.name(d.delegation)} {d.kind} {at}; at the real round it {held}: {d.recorded}")
+    return [*lines, ""]
+
+
 def summary_markdown(review: Review) -> str:
     """The review's headline numbers and per-delegation table, as Markdown."""
     outcome = review.outcome
@@ -109,6 +135,7 @@ def summary_markdown(review: Review) -> str:
         "",
         *_scores_lines(review),
         "",
+        *record_markdown(review),
         f"{judge} The full report, with the draft's evolution and every vote's reason, is attached.",
     ]
     return "\n".join(lines)

@@ -19,7 +19,7 @@ from agents.llm.scripted.bridge import bridge_for
 from agents.llm.scripted.judge import disclosure_reply, judge_reply
 from agents.llm.scripted.moves import PromptFacts, ballot_for, floor_choice_for, move_for
 from agents.llm.scripted.plans import plan_for
-from agents.llm.scripted.record import record_reply
+from agents.llm.scripted.record import departure_reply, record_reply
 
 SCRIPTED_MODEL_NAME = "scripted"
 
@@ -41,6 +41,8 @@ class ScriptedChatModel(FunctionChatModel):
             return json.dumps(disclosure_reply(messages))
         if self.tool_name == "RecordJudgement":  # the review against the record: the lexical rule, from the prompt
             return json.dumps(record_reply(messages))
+        if self.tool_name == "DepartureJudgement":  # departures from the record's lines, by the same rule
+            return json.dumps(departure_reply(messages))
         if self.tool_name == "ChairProposal":  # the chair's bridging wording, from the clause and its objections
             return json.dumps(bridge_for(messages))
         facts = PromptFacts.read(messages)
