@@ -1,9 +1,12 @@
 """Benchmark 5: one six-party-2003 session on the embedded model (SmolLM2-135M via llama-cpp-python).
 
 Prints the wall time (server start-up included, and apart), tokens and tokens per second
-(llama-cpp-python's server reports no usage while streaming, so tokens are Parley's
-estimates, marked so), and peak memory (VmHWM from /proc) of this process and of the model
-server. ``--model scripted`` runs without any model (for a quick check of the script).
+(as the model server reports them: Parley's server, ``agents/llm/llama_serve.py``, adds
+usage to every reply), the prompt tokens the server evaluated and those it reused from its
+prompt cache (goal: reused at least 60% of the two), and peak memory (VmHWM from /proc) of
+this process and of the model server. ``--model scripted`` runs without any model (for a
+quick check of the script); ``--max-turns`` caps the delegate turns (``parley run --demo``
+uses the demo's cap).
 
     .venv/bin/python benchmarks/embedded.py --model local
 """
@@ -51,7 +54,11 @@ async def main(model: str, max_turns: int | None, seed: int) -> None:
     estimated = " (estimated)" if usage.estimated else ""
     print(f"Embedded-model session: six-party-2003, model {model}, {turns} delegate turns, {errors} error events")
     print(f"wall time: {finished - started:.1f} s ({ready - started:.1f} s server start, {session:.1f} s session)")
+    print(f"wall: {finished - started:.0f} s")
     print(f"tokens: {usage.input_tokens} in, {usage.output_tokens} out{estimated}")
+    evaluated, reused = usage.input_tokens - usage.cached_input_tokens, usage.cached_input_tokens
+    share = reused / usage.input_tokens if usage.input_tokens else 0.0
+    print(f"prompt tokens: evaluated {evaluated}, reused from cache {reused} ({share:.0%} reused; goal >= 60%)")
     print(f"tokens per second: {usage.output_tokens / session:.1f} out, {usage.total_tokens / session:.1f} in+out")
     peak = peak_memory_mib()
     print(f"peak memory: Parley process {peak:.0f} MiB" if peak else "peak memory: Parley process unknown")

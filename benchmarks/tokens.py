@@ -8,7 +8,8 @@ with langchain's ``count_tokens_approximately`` (about 4 characters a token, plu
 message), AutoGen's after converting its messages to langchain's.
 
 Goals: Parley's prompt at turn 100 at most 1.3 times its prompt at turn 10; Parley's total
-prompt tokens over a 60-turn session at most half of AutoGen's.
+prompt tokens over a 60-turn session at most half of AutoGen's; at least 60% of each seat's
+prompts repeating the start of its previous prompt (what a prefix cache can reuse).
 
     .venv/bin/python benchmarks/tokens.py --turns 100 --total-turns 60
 """
@@ -86,6 +87,39 @@ def total_prompt_tokens(
     return sum(count_tokens_approximately(as_messages(call)) for call in transcript.recording if call.kind in kinds)
 
 
+def flat_prompt(call: ModelCall) -> str:
+    """A call's prompt as one text, each message headed by its role, as a chat template lays it out."""
+    return "".join(f"<{message.role}>{message.content}" for message in call.request)
+
+
+def common_prefix(first: str, second: str) -> int:
+    size = 0
+    for a, b in zip(first, second, strict=False):
+        if a != b:
+            break
+        size += 1
+    return size
+
+
+def prefix_reuse(transcript: Transcript) -> dict[str, float]:
+    """Per seat: the share of its prompts (in characters) that repeats the start of its previous prompt.
+
+    That share is what a prefix cache (OpenAI's, or the embedded server's) can serve instead of
+    reading afresh. A seat's first call counts as all new.
+    """
+    reused: dict[str, int] = {}
+    total: dict[str, int] = {}
+    previous: dict[str, str] = {}
+    for call in transcript.recording:
+        seat, prompt = call.seat or CHAIR, flat_prompt(call)
+        reused[seat] = reused.get(seat, 0) + common_prefix(previous.get(seat, ""), prompt)
+        total[seat] = total.get(seat, 0) + len(prompt)
+        previous[seat] = prompt
+    shares = {seat: reused[seat] / total[seat] for seat in total if total[seat]}
+    shares["all seats"] = sum(reused.values()) / max(1, sum(total.values()))
+    return shares
+
+
 def script(transcript: Transcript) -> tuple[list[str], list[str], dict[str, str]]:
     """Who spoke at each turn, what they said, and each delegation's system prompt."""
     turns = [e for e in transcript.events if e.type == "message" and e.speaker != CHAIR]
@@ -137,6 +171,10 @@ async def main(turns: int, total_turns: int) -> None:
             f"Parley / AutoGen total over the turns (speakers chosen, no vote): {talk / their_total:.2f} (goal <= 0.5)"
         )
         print(f"Parley with its six consensus ballots / AutoGen: {total / their_total:.2f}")
+    shares = prefix_reuse(short_run)
+    seats = ", ".join(f"{seat} {share:.0%}" for seat, share in shares.items() if seat != "all seats")
+    print(f"Prompt prefix reused from the seat's previous call, {total_turns} turns: {seats}")
+    print(f"Prefix reuse, all seats: {shares['all seats']:.0%} (goal >= 60%)")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,10 @@ VALID_ARGUMENTS = {
 }
 
 
+# The usage every reply reports, as OpenAI does: prompt tokens, of which some came from its prefix cache.
+PROMPT_TOKENS, CACHED_TOKENS = 120, 96
+
+
 def _chunk(delta: dict, finish: str | None = None) -> dict:
     return {
         "id": "chatcmpl-fault",
@@ -45,7 +49,12 @@ def stream_body(tool: str, arguments: str) -> bytes:
         piece = {"index": 0, "function": {"arguments": arguments[start : start + 16]}}
         events.append(_chunk({"tool_calls": [piece]}))
     events.append(_chunk({}, finish="tool_calls"))
-    usage = {"prompt_tokens": 120, "completion_tokens": 30, "total_tokens": 150}
+    usage = {
+        "prompt_tokens": PROMPT_TOKENS,
+        "completion_tokens": 30,
+        "total_tokens": PROMPT_TOKENS + 30,
+        "prompt_tokens_details": {"cached_tokens": CACHED_TOKENS},
+    }
     events.append({**_chunk({}), "choices": [], "usage": usage})
     return b"".join(sse(event) for event in events) + b"data: [DONE]\n\n"
 

@@ -48,6 +48,8 @@ async def test_short_session_on_the_embedded_model(tmp_path):
     assert all(d.model == LOCAL_LABEL for d in loaded.delegations)
     plans = [e for e in loaded.events if e.type == "plan"]
     assert plans and all(e.audience == [e.speaker] for e in plans)  # the embedded model plans too
+    usage = loaded.total_usage()  # as the server counted it: reused prompt prefixes included
+    assert not usage.estimated and 0 < usage.cached_input_tokens < usage.input_tokens
 
 
 async def test_short_session_through_the_openai_client_over_http(tmp_path, local_server, monkeypatch):

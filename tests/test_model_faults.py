@@ -18,11 +18,12 @@ from agents.delegates.model import ModelDelegate
 from agents.engine.chair import choose_speaker
 from agents.engine.programme import build_programme
 from agents.llm.factory import ModelPool, ModelSettings
+from agents.review.prices import PriceTable
 from agents.sessions.replay import first_difference, normalised, replay_transcript
 from agents.sessions.run import prepare, run_prepared
 from agents.sessions.settings import RunSettings
 from agents.sessions.transcript import load_transcript
-from tests.fault_server import FaultServer
+from tests.fault_server import CACHED_TOKENS, PROMPT_TOKENS, FaultServer
 
 SETTINGS = ModelSettings(timeout_seconds=1.0, max_retries=2)
 
@@ -164,3 +165,20 @@ async def test_a_compatible_server_is_told_the_reply_limit_under_the_name_it_rea
     delegate = delegate_for(server)
     await delegate.take_turn(opening_context(catalog), lambda text: None)
     assert server.bodies and all(body.get("max_tokens") == SETTINGS.max_tokens for body in server.bodies)
+
+
+async def test_cached_prompt_tokens_reported_by_the_server_are_kept_and_priced_at_their_rate(server, tmp_path):
+    """OpenAI reports the prompt tokens its prefix cache served as ``prompt_tokens_details.cached_tokens``."""
+    environ = {"OPENAI_BASE_URL": server.base_url}
+    options = RunSettings(scenario="bilateral", model="openai:gpt-4o-mini", out=tmp_path, max_turns=2)
+    with ModelPool(SETTINGS, environ=environ) as pool:
+        transcript = await run_prepared(prepare(options, pool))
+    calls = [call for call in transcript.recording if call.usage is not None]
+    assert calls and all(call.usage.cached_input_tokens == CACHED_TOKENS for call in calls)
+    usage = transcript.total_usage()
+    assert usage.input_tokens == PROMPT_TOKENS * len(calls) and usage.cached_input_tokens == CACHED_TOKENS * len(calls)
+    price = PriceTable().prices["openai:gpt-4o-mini"]
+    fresh, cached = usage.input_tokens - usage.cached_input_tokens, usage.cached_input_tokens
+    expected = (fresh * price.input + cached * price.cached_input + usage.output_tokens * price.output) / 1e6
+    assert PriceTable().cost("openai:gpt-4o-mini", usage) == pytest.approx(expected)
+    assert price.cached_input < price.input

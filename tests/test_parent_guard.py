@@ -63,4 +63,4 @@ def test_the_local_model_server_is_started_under_the_guard():
     from agents.llm.local_server import LocalModelServer
 
     command = LocalModelServer().command()
-    assert command[1:5] == ["-m", "agents.llm.parent_guard", str(os.getpid()), "llama_cpp.server"]
+    assert command[1:5] == ["-m", "agents.llm.parent_guard", str(os.getpid()), "agents.llm.llama_serve"]

@@ -11,10 +11,17 @@ import typer
 from agents.cli.common import USER_ERRORS, console, errors, fail, settings_from_options, verdict
 from agents.cli.console import EventPrinter
 from agents.core.output import prepare_out_folder
+from agents.core.scenarios import PhaseKind
 from agents.llm.factory import ModelPool, ModelSettings
 from agents.sessions.run import prepare, run_prepared
 from agents.sessions.settings import RunSettings
 from agents.sessions.transcript import Transcript
+
+# The demo: every phase, each cut to this many turns (and each agenda item's round), and one
+# round of private plans, before the drafting, instead of three: it shows the whole pipeline
+# in minutes on the embedded model.
+DEMO_PHASE_TURNS = 2
+DEMO_PLANS: list[PhaseKind] = ["drafting"]
 
 
 def run(
@@ -32,6 +39,17 @@ def run(
     max_turns: Annotated[
         int | None, typer.Option(min=1, help="cap on delegate turns; the consensus call still happens")
     ] = None,
+    phase_turns: Annotated[
+        int | None,
+        typer.Option(min=1, help="cap on delegate turns in each phase and agenda item's round; every phase is held"),
+    ] = None,
+    demo: Annotated[
+        bool,
+        typer.Option(
+            help=f"the quick start's short session: every phase, {DEMO_PHASE_TURNS} turns each "
+            "(unless --phase-turns says otherwise), plans and the chair's summary kept"
+        ),
+    ] = False,
     out: Annotated[Path, typer.Option(help="folder for the transcript (JSON and Markdown) and checkpoints")] = Path(
         "transcripts"
     ),
@@ -50,6 +68,12 @@ def run(
         options = settings_from_options(
             scenario=scenario, model=model, model_for=model_for, seed=seed, max_turns=max_turns
         ).where(out)
+        if demo:
+            options = options.model_copy(
+                update={"phase_turns": phase_turns or DEMO_PHASE_TURNS, "plan_before": DEMO_PLANS}
+            )
+        elif phase_turns is not None:
+            options = options.model_copy(update={"phase_turns": phase_turns})
         settings = ModelSettings(seed=seed, timeout_seconds=timeout, max_retries=max_retries)
         started: list[Transcript] = []
         transcript = asyncio.run(_run(options, quiet, settings, started))

@@ -6,10 +6,16 @@ from pydantic import BaseModel
 
 
 class Usage(BaseModel):
-    """Tokens of one model call. ``estimated`` when the backend did not report them."""
+    """Tokens of one model call. ``estimated`` when the backend did not report them.
+
+    ``cached_input_tokens`` are the part of ``input_tokens`` the backend reused from its
+    prompt cache instead of reading afresh (OpenAI's ``cached_tokens``; the embedded server's
+    reused prefix): billed at the cheaper cached rate, and what makes a long prompt fast.
+    """
 
     input_tokens: int = 0
     output_tokens: int = 0
+    cached_input_tokens: int = 0
     estimated: bool = False
 
     @property
@@ -20,5 +26,6 @@ class Usage(BaseModel):
         return Usage(
             input_tokens=self.input_tokens + other.input_tokens,
             output_tokens=self.output_tokens + other.output_tokens,
+            cached_input_tokens=self.cached_input_tokens + other.cached_input_tokens,
             estimated=self.estimated or other.estimated,
         )

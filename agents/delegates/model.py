@@ -25,7 +25,12 @@ from agents.llm.structured import ask_structured
 
 
 def briefing(context: TurnContext | VoteContext | PlanContext, agenda_item=None) -> str:
-    """The state of the talks: setting, agenda, phase, draft, every opening in full, and the ledger."""
+    """The state of the talks: setting, agenda, every opening in full, the draft, the ledger, the phase.
+
+    What stays the same from one call of a seat to its next comes first (setting, agenda, the
+    openings once given), what changes after: a prompt cache (the embedded server's, or an
+    OpenAI prefix cache) then reuses the longest possible start of the seat's previous prompt.
+    """
     cast = context.cast
     names = cast.names()
     seat = context.persona.id
@@ -120,8 +125,8 @@ def vote_messages(context: VoteContext) -> list[BaseMessage]:
 
 
 def plan_shown(plan: Plan | None) -> list[BaseMessage]:
-    """The seat's latest private plan as a message of its own, placed right before the instruction
-    (what changes least comes first, for prompt caching); nothing if it has no plan, or a blank one."""
+    """The seat's latest private plan as a message of its own, placed right before the instruction,
+    where the model reads it last before it answers; nothing if it has no plan, or a blank one."""
     if plan is None or plan.is_blank():
         return []
     return [HumanMessage(content=render("plan_shown.j2", plan=plan))]

@@ -66,12 +66,17 @@ EventWriter = Callable[[Event], None]
 
 @dataclass
 class SessionConfig:
-    """How a session runs. ``max_turns`` caps delegate turns; the consensus call always happens."""
+    """How a session runs. ``max_turns`` caps delegate turns; the consensus call always happens.
+
+    ``segment_turns`` caps the delegate turns of each segment (a phase, or one round on one
+    agenda item): every phase is still held, each shorter. It is the demo's shape.
+    """
 
     session_id: str | None = None
     max_turns: int | None = None
     floor_policy: str = "requests-first"
     checkpoint_path: Path | None = None
+    segment_turns: int | None = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +242,11 @@ class Session:
     def budget_spent(self, turn: int) -> bool:
         return self.config.max_turns is not None and turn >= self.config.max_turns
 
+    def segment_full(self, work: SessionState) -> bool:
+        """Whether the segment has had the delegate turns ``segment_turns`` allows it."""
+        cap = self.config.segment_turns
+        return cap is not None and work.turn - work.opened_at >= cap
+
     async def chair_node(self, state: SessionState) -> Command[str]:
         """Advance through the programme until someone must act: a speaker, the vote, or the end."""
         emit = task_writer(self._record)
@@ -285,7 +295,7 @@ class Session:
 
     def chair_update(self, work: SessionState) -> dict[str, Any]:
         fields: tuple[str, ...] = ("segment", "segment_open", "floor", "rotation", "speaker", "draft", "outcome")
-        fields += ("meeting", "meeting_queue")
+        fields += ("meeting", "meeting_queue", "opened_at")
         return {name: getattr(work, name) for name in fields}
 
     def open_segment(self, work: SessionState, segment: Segment, emit: EventWriter) -> None:
@@ -313,6 +323,7 @@ class Session:
             work.floor = FloorState(pending=rotate(self.parties, work.rotation))
             work.rotation += 1
         work.segment_open = True
+        work.opened_at = work.turn
 
     def take_floor_requests(self, work: SessionState, segment: Segment, emit: EventWriter) -> None:
         """Move requests made between turns into this pass of the floor."""
@@ -326,7 +337,7 @@ class Session:
                 emit(FloorRequested(phase=segment.kind, turn=work.turn, speaker=party, audience=audience(segment)))
 
     async def next_speaker(self, work: SessionState, segment: Segment) -> chair.FloorDecision | None:
-        if self.budget_spent(work.turn):
+        if self.budget_spent(work.turn) or self.segment_full(work):
             return None
         candidates, reason = self.policy.candidates(work.floor)
         if not candidates:

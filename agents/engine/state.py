@@ -50,6 +50,7 @@ class SessionState(BaseModel):
         default_factory=dict, description="each seat's latest private plan"
     )
     planned: int = Field(default=-1, description="the last segment the delegations planned for")
+    opened_at: int = Field(default=0, description="delegate turns taken when the current segment opened")
 
 
 def seat_task(state: SessionState, party: str) -> dict[str, Any]:

@@ -15,11 +15,27 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping
 from pathlib import Path
 
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 MODEL_ALIAS = "smollm2"
 START_TIMEOUT_SECONDS = 120.0
+# The server's RAM cache of evaluated prompts: a seat's next prompt starts where its last one
+# did (its brief), so the server evaluates only what changed. A state of the embedded model
+# at a few thousand tokens is tens of megabytes: 2 GiB keeps every seat's latest several.
+# ``PARLEY_PROMPT_CACHE_MB`` sets another size; 0 turns the cache off (benchmarks compare).
+PROMPT_CACHE_MB = 2048
+
+
+def prompt_cache_mb(environ: Mapping[str, str] = os.environ) -> int:
+    """The prompt cache's size in MiB: ``PARLEY_PROMPT_CACHE_MB``, else ``PROMPT_CACHE_MB``."""
+    given = environ.get("PARLEY_PROMPT_CACHE_MB", "").strip()
+    if not given:
+        return PROMPT_CACHE_MB
+    if not given.isdigit():
+        raise LocalModelError(f"PARLEY_PROMPT_CACHE_MB must be a whole number of MiB, not '{given}'")
+    return int(given)
 
 
 class LocalModelError(RuntimeError):
@@ -65,14 +81,22 @@ class LocalModelServer:
 
     def command(self) -> list[str]:
         # Without --interrupt_requests False concurrent streams are cut off silently. The guard
-        # makes the server exit if Parley is killed before it can stop it.
+        # makes the server exit if Parley is killed before it can stop it; llama_serve is
+        # llama-cpp-python's server, telling each reply how many prompt tokens it reused.
         return [
-            sys.executable, "-m", "agents.llm.parent_guard", str(os.getpid()), "llama_cpp.server",
+            sys.executable, "-m", "agents.llm.parent_guard", str(os.getpid()), "agents.llm.llama_serve",
             "--model", str(self.model_path), "--model_alias", MODEL_ALIAS,
             "--host", "127.0.0.1", "--port", str(self.port),
             "--n_ctx", str(self.n_ctx), "--interrupt_requests", "False",
             "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads),
+            *self.cache_arguments(),
         ]  # fmt: skip
+
+    def cache_arguments(self) -> list[str]:
+        size = prompt_cache_mb()
+        if size == 0:
+            return []  # the KV cache still reuses the prefix of the one prompt before
+        return ["--cache", "True", "--cache_type", "ram", "--cache_size", str(size << 20)]
 
     def start(self) -> LocalModelServer:
         if importlib.util.find_spec("llama_cpp") is None:

@@ -1,6 +1,6 @@
 """Run a module as ``__main__`` and exit as soon as the process that started it is gone.
 
-``python -m agents.llm.parent_guard PARENT_PID llama_cpp.server --model ...`` is how Parley
+``python -m agents.llm.parent_guard PARENT_PID agents.llm.llama_serve --model ...`` is how Parley
 starts the local model server: if Parley is killed outright (SIGKILL leaves it no time to
 stop its children) the server notices that its parent is gone and exits, instead of living
 on as an orphan holding two gigabytes and a port. The parent's pid is given, not read at

@@ -74,7 +74,9 @@ def replay_chunks(call: ModelCall, tool: str | None) -> Iterator[ChatGenerationC
     ]
     last: dict[str, Any] = {}
     if call.usage is not None:
-        last["usage_metadata"] = call.usage.model_dump()
+        last["usage_metadata"] = call.usage.model_dump(exclude={"cached_input_tokens"})
+        if call.usage.cached_input_tokens:
+            last["usage_metadata"]["input_token_details"] = {"cache_read": call.usage.cached_input_tokens}
     if call.model_name:
         last["response_metadata"] = {"model_name": call.model_name}
     if call.content:

@@ -48,6 +48,7 @@ class RecordedUsage(BaseModel):
     input_tokens: int = 0
     output_tokens: int = 0
     total_tokens: int = 0
+    cached_input_tokens: int = Field(default=0, description="prompt tokens reused from the backend's cache")
 
 
 class ModelCall(BaseModel):
@@ -116,6 +117,7 @@ class _Pending:
                 input_tokens=self.usage.get("input_tokens", 0),
                 output_tokens=self.usage.get("output_tokens", 0),
                 total_tokens=self.usage.get("total_tokens", 0),
+                cached_input_tokens=(self.usage.get("input_token_details") or {}).get("cache_read") or 0,
             )
         name = self.metadata.get("model_name")
         return ModelCall(

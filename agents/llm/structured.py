@@ -168,7 +168,10 @@ def _text_of(attempt: _Attempt, field: str) -> str:
 def _usage(messages: list[BaseMessage], attempt: _Attempt) -> Usage:
     reported = attempt.usage
     if reported and reported.get("input_tokens"):
-        return Usage(input_tokens=reported["input_tokens"], output_tokens=reported["output_tokens"])
+        cached = (reported.get("input_token_details") or {}).get("cache_read") or 0
+        return Usage(
+            input_tokens=reported["input_tokens"], output_tokens=reported["output_tokens"], cached_input_tokens=cached
+        )
     output = AIMessage(content=attempt.arguments + attempt.content)
     return Usage(
         input_tokens=count_tokens_approximately(messages),

@@ -1,11 +1,12 @@
 """Token prices and what a session cost, per seat and in total.
 
 A price table maps a model label or spec prefix to US dollars per million input and output
-tokens. The longest key that starts the seat's model label wins, so ``openai:gpt-4o-mini``
+tokens, and input tokens the provider served from its prompt cache (``cached_input``; the
+input price when not given). The longest key that starts the seat's model label wins, so ``openai:gpt-4o-mini``
 beats ``openai:gpt-4o`` for that model. Local, scripted and human seats cost nothing. A file
 given with ``--prices`` (JSON or YAML, same shape) is laid over the defaults::
 
-    openai:gpt-4o-mini: {input: 0.15, output: 0.60}
+    openai:gpt-4o-mini: {input: 0.15, cached_input: 0.075, output: 0.60}
     openai:my-model: {input: 1.0, output: 2.0}
 
 The defaults are list prices at the time of writing; check your provider's.
@@ -33,6 +34,14 @@ class Price(BaseModel):
 
     input: float = Field(ge=0)
     output: float = Field(ge=0)
+    cached_input: float | None = Field(default=None, ge=0, description="input read from the prompt cache")
+
+    def of(self, usage: Usage) -> float:
+        """What ``usage`` costs at these prices, in dollars."""
+        cached = min(usage.cached_input_tokens, usage.input_tokens)
+        cached_rate = self.input if self.cached_input is None else self.cached_input
+        fresh = (usage.input_tokens - cached) * self.input + cached * cached_rate
+        return (fresh + usage.output_tokens * self.output) / PER_TOKENS
 
 
 FREE = Price(input=0, output=0)
@@ -41,15 +50,15 @@ DEFAULT_PRICES: dict[str, Price] = {
     "local": FREE,
     "person": FREE,
     "rules": FREE,
-    "openai:gpt-4o-mini": Price(input=0.15, output=0.60),
-    "openai:gpt-4o": Price(input=2.50, output=10.00),
-    "openai:gpt-4.1-nano": Price(input=0.10, output=0.40),
-    "openai:gpt-4.1-mini": Price(input=0.40, output=1.60),
-    "openai:gpt-4.1": Price(input=2.00, output=8.00),
-    "openai:gpt-5-nano": Price(input=0.05, output=0.40),
-    "openai:gpt-5-mini": Price(input=0.25, output=2.00),
-    "openai:gpt-5": Price(input=1.25, output=10.00),
-    "openai:o4-mini": Price(input=1.10, output=4.40),
+    "openai:gpt-4o-mini": Price(input=0.15, cached_input=0.075, output=0.60),
+    "openai:gpt-4o": Price(input=2.50, cached_input=1.25, output=10.00),
+    "openai:gpt-4.1-nano": Price(input=0.10, cached_input=0.025, output=0.40),
+    "openai:gpt-4.1-mini": Price(input=0.40, cached_input=0.10, output=1.60),
+    "openai:gpt-4.1": Price(input=2.00, cached_input=0.50, output=8.00),
+    "openai:gpt-5-nano": Price(input=0.05, cached_input=0.005, output=0.40),
+    "openai:gpt-5-mini": Price(input=0.25, cached_input=0.025, output=2.00),
+    "openai:gpt-5": Price(input=1.25, cached_input=0.125, output=10.00),
+    "openai:o4-mini": Price(input=1.10, cached_input=0.275, output=4.40),
 }
 _TABLE = TypeAdapter(dict[str, Price])
 
@@ -73,8 +82,7 @@ class PriceTable:
         found = self.match(label)
         if found is None:
             return None
-        price = found[1]
-        return (usage.input_tokens * price.input + usage.output_tokens * price.output) / PER_TOKENS
+        return found[1].of(usage)
 
 
 def load_prices(path: Path | str | None) -> PriceTable:

@@ -235,8 +235,9 @@ def costs_table(review: Review) -> Table:
     costs = review.costs
     note = " (some tokens estimated)" if costs.total.estimated else ""
     table = Table(title="Tokens and estimated cost" + note, title_justify="left")
-    for heading in ("seat", "model", "input", "output", "price key", "cost"):
-        table.add_column(heading, justify="right" if heading in ("input", "output", "cost") else "left")
+    numbers = ("input", "of which cached", "output", "cost")
+    for heading in ("seat", "model", "input", "of which cached", "output", "price key", "cost"):
+        table.add_column(heading, justify="right" if heading in numbers else "left")
     for row in costs.rows:
         cost = "unpriced" if row.cost is None else f"${row.cost:.4f}"
         usage = row.usage
@@ -244,12 +245,16 @@ def costs_table(review: Review) -> Table:
             review.name(row.seat),
             shorten(row.model, 40),
             str(usage.input_tokens),
+            str(usage.cached_input_tokens),
             str(usage.output_tokens),
             row.price_key or "-",
             cost,
         )
     total = f"${costs.total_cost:.4f}" + (" + unpriced" if costs.unpriced else "")
-    table.add_row("[bold]total[/]", "", str(costs.total.input_tokens), str(costs.total.output_tokens), "", total)
+    used = costs.total
+    table.add_row(
+        "[bold]total[/]", "", str(used.input_tokens), str(used.cached_input_tokens), str(used.output_tokens), "", total
+    )
     return table
 
 

@@ -12,7 +12,7 @@ import inspect
 import sqlite3
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from contextlib import aclosing
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
@@ -108,6 +108,8 @@ def prepare(
     model's calls are recorded into the transcript.
     """
     cast = (catalog or Catalog()).cast(options.scenario, overrides=load_persona_overrides(options.persona_for))
+    if options.plan_before is not None:
+        cast = replace(cast, scenario=cast.scenario.model_copy(update={"plan_before": options.plan_before}))
     default = check_spec(options.model) if options.model else default_spec()[0]
     specs = seat_specs(cast, default, options.model_for)
     given = models or {}
@@ -124,7 +126,7 @@ def prepare(
     delegates.update(seats or {})
     session_id = session_id or new_session_id(cast.scenario.id)
     checkpoint = options.out / CHECKPOINT_FILE if options.out and options.checkpoints else None
-    config = SessionConfig(session_id, options.max_turns, options.floor_policy, checkpoint)
+    config = SessionConfig(session_id, options.max_turns, options.floor_policy, checkpoint, options.phase_turns)
     session = Session(cast, delegates, chair_model=handles[CHAIR].model, config=config)
     labels = {seat: delegate.label for seat, delegate in delegates.items()}
     labels[CHAIR] = handles[CHAIR].label

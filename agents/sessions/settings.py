@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from agents.core.ids import SafeId
+from agents.core.scenarios import PhaseKind
 
 DEFAULT_SCENARIO = "six-party-2003"
 DEFAULT_FLOOR_POLICY = "requests-first"
@@ -30,9 +31,22 @@ class RunSettings(BaseModel):
     persona_for: dict[SafeId, Path] = Field(default_factory=dict, description="seat -> persona file")
     seed: int | None = None
     max_turns: int | None = Field(default=None, ge=1, description="cap on delegate turns")
+    phase_turns: int | None = Field(
+        default=None, ge=1, description="cap on delegate turns in each phase, and in each agenda item's round"
+    )
+    plan_before: list[PhaseKind] | None = Field(
+        default=None, description="the phases the delegations plan before, in place of the scenario's"
+    )
     floor_policy: str = DEFAULT_FLOOR_POLICY
     out: Path | None = Field(default=None, exclude=True, description="folder for the transcript; None: memory")
     checkpoints: bool = Field(default=True, exclude=True, description="LangGraph checkpoints in out/")
+
+    @field_validator("plan_before")
+    @classmethod
+    def _plans_precede_phases(cls, kinds: list[PhaseKind] | None) -> list[PhaseKind] | None:
+        if kinds is not None and "side_meeting" in kinds:
+            raise ValueError("delegations plan before phases, never before a side meeting")
+        return kinds
 
     def where(self, out: Path | None, checkpoints: bool = True) -> RunSettings:
         """The same session, written to ``out``."""

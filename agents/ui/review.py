@@ -131,7 +131,8 @@ def summary_markdown(review: Review) -> str:
         f"{len(outcome.numbers('undecided'))} undecided (no answer from some delegations), "
         f"{len(outcome.dropped)} dropped ({outcome.rule.replace('_', '-')} rule). "
         f"{len(review.turns)} delegate turns; the chair's Gini of turns is {review.speaking.gini:.2f} (0 is even).",
-        f"Tokens: {costs.total.input_tokens} in, {costs.total.output_tokens} out; estimated cost {cost}; {leaks}.",
+        f"Tokens: {costs.total.input_tokens} in ({costs.total.cached_input_tokens} from the prompt cache), "
+        f"{costs.total.output_tokens} out; estimated cost {cost}; {leaks}.",
         "",
         *_scores_lines(review),
         "",

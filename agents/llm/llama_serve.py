@@ -1,0 +1,109 @@
+"""The embedded model's server: llama-cpp-python's own, telling each reply how much of its prompt was reused.
+
+llama-cpp-python's server keeps evaluated prompts (its KV cache, and with ``--cache`` a RAM
+cache of earlier prompts' states) and evaluates only what follows the longest prefix it
+already holds. It never says how much that was, and reports no usage at all while
+streaming. Run as ``python -m agents.llm.llama_serve <llama_cpp.server arguments>``, this
+module counts, for every chat completion, the prompt tokens and the ones actually evaluated,
+and adds OpenAI's usage to the reply: ``prompt_tokens_details.cached_tokens`` holds the
+reused ones, in a non-streamed reply's ``usage`` and in a last chunk of a stream (as OpenAI
+sends it). langchain-openai reads that as ``input_token_details["cache_read"]``, the same
+field a real OpenAI prefix cache fills, so the rest of Parley counts both alike.
+
+The server handles one request at a time per model (it holds a lock for the whole stream),
+so the count can live on the model object.
+"""
+
+from __future__ import annotations
+
+import runpy
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass
+class CallTokens:
+    """Tokens of one chat completion, over every generation it ran."""
+
+    prompt: int = 0
+    evaluated: int = 0
+    completion: int = 0
+    awaiting_prompt: bool = False
+
+    def usage(self) -> dict[str, Any]:
+        """OpenAI's usage object, with the reused prompt tokens as ``cached_tokens``."""
+        return {
+            "prompt_tokens": self.prompt,
+            "completion_tokens": self.completion,
+            "total_tokens": self.prompt + self.completion,
+            "prompt_tokens_details": {"cached_tokens": max(0, self.prompt - self.evaluated)},
+        }
+
+
+def counting(llama_class: Any) -> None:
+    """Patch ``llama_class`` (llama_cpp's ``Llama``) so that each chat completion counts its tokens; once only."""
+    if getattr(llama_class, "_parley_counting", False):
+        return
+    llama_class._parley_counting = True
+    generate, evaluate, chat = llama_class.generate, llama_class.eval, llama_class.create_chat_completion
+
+    def counted_generate(self: Any, tokens: Any, *args: Any, **kwargs: Any) -> Iterator[int]:
+        call: CallTokens | None = getattr(self, "_parley_call", None)
+        if call is not None:
+            call.prompt += len(tokens)
+            call.awaiting_prompt = True  # the next eval is the part of the prompt not reused
+        for token in generate(self, tokens, *args, **kwargs):
+            if call is not None:
+                call.completion += 1
+            yield token
+
+    def counted_eval(self: Any, tokens: Any) -> None:
+        call: CallTokens | None = getattr(self, "_parley_call", None)
+        if call is not None and call.awaiting_prompt:
+            call.evaluated += len(tokens)
+            call.awaiting_prompt = False
+        return evaluate(self, tokens)
+
+    def counted_chat(self: Any, *args: Any, **kwargs: Any) -> Any:
+        call = CallTokens()
+        self._parley_call = call
+        reply = chat(self, *args, **kwargs)
+        if kwargs.get("stream"):
+            return with_usage_chunk(reply, call)
+        reply["usage"] = call.usage()
+        return reply
+
+    llama_class.generate = counted_generate
+    llama_class.eval = counted_eval
+    llama_class.create_chat_completion = counted_chat
+
+
+def with_usage_chunk(chunks: Iterator[dict], call: CallTokens) -> Iterator[dict]:
+    """The stream's chunks, then one with no choices and the call's usage, as OpenAI ends a stream."""
+    last: dict = {}
+    for chunk in chunks:
+        last = chunk
+        yield chunk
+    yield {
+        "id": last.get("id", "chatcmpl-parley"),
+        "object": "chat.completion.chunk",
+        "created": last.get("created", int(time.time())),
+        "model": last.get("model", ""),
+        "choices": [],
+        "usage": call.usage(),
+    }
+
+
+def main() -> None:
+    from llama_cpp import Llama
+
+    counting(Llama)
+    sys.argv = ["llama_cpp.server", *sys.argv[1:]]
+    runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,76 @@
+"""The embedded server tells each reply how many prompt tokens it reused (agents/llm/llama_serve.py).
+
+The counting is tested on a stand-in with llama-cpp-python's shape (``generate`` evaluates
+only what follows the prefix it holds); the real server is tested in test_embedded_model.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from agents.llm.llama_serve import counting
+
+
+class PrefixReusingModel:
+    """Like llama_cpp.Llama: keeps the last prompt's tokens and evaluates only the new suffix."""
+
+    def __init__(self) -> None:
+        self.held: list[int] = []
+        self.evaluated: list[list[int]] = []
+
+    def eval(self, tokens: list[int]) -> None:
+        self.evaluated.append(list(tokens))
+        self.held += list(tokens)
+
+    def generate(self, tokens: list[int], **_: object):
+        same = 0
+        for held, new in zip(self.held, tokens, strict=False):
+            if held != new:
+                break
+            same += 1
+        self.held = self.held[:same]
+        self.eval(tokens[same:])
+        for token in (7, 8, 9):
+            self.eval([token])
+            yield token
+
+    def create_chat_completion(self, messages: list[list[int]], stream: bool = False):
+        generated = list(self.generate(messages[0]))
+        if stream:
+            return iter([{"id": "chunk-1", "created": 5, "model": "m", "choices": [{"delta": {"content": "x"}}]}])
+        return {"id": "reply", "choices": [], "usage": {"prompt_tokens": len(messages[0]), "n": len(generated)}}
+
+
+def test_each_reply_says_how_many_prompt_tokens_were_reused():
+    counting(PrefixReusingModel)
+    model = PrefixReusingModel()
+    first = model.create_chat_completion([[1, 2, 3, 4, 5]])
+    assert first["usage"]["prompt_tokens"] == 5 and first["usage"]["prompt_tokens_details"] == {"cached_tokens": 0}
+    second = model.create_chat_completion([[1, 2, 3, 4, 5, 7, 8, 6]])  # the first prompt, its reply, one more
+    assert second["usage"]["prompt_tokens_details"] == {"cached_tokens": 7}
+    assert second["usage"]["completion_tokens"] == 3 and second["usage"]["total_tokens"] == 11
+
+
+def test_a_stream_ends_with_a_chunk_carrying_the_usage_as_openai_sends_it():
+    counting(PrefixReusingModel)
+    model = PrefixReusingModel()
+    model.create_chat_completion([[1, 2, 3]])
+    chunks = list(model.create_chat_completion([[1, 2, 3, 4]], stream=True))
+    assert chunks[0]["choices"] and chunks[-1]["choices"] == []
+    assert chunks[-1]["id"] == "chunk-1" and chunks[-1]["object"] == "chat.completion.chunk"
+    assert chunks[-1]["usage"]["prompt_tokens"] == 4
+    assert chunks[-1]["usage"]["prompt_tokens_details"] == {"cached_tokens": 3}
+
+
+def test_the_server_runs_with_its_prompt_cache_unless_told_otherwise(monkeypatch):
+    from agents.llm.local_server import LocalModelError, LocalModelServer
+
+    monkeypatch.delenv("PARLEY_PROMPT_CACHE_MB", raising=False)
+    command = LocalModelServer().command()
+    assert command[command.index("--cache") + 1] == "True"
+    assert int(command[command.index("--cache_size") + 1]) == 2048 << 20
+    monkeypatch.setenv("PARLEY_PROMPT_CACHE_MB", "0")
+    assert "--cache" not in LocalModelServer().command()
+    monkeypatch.setenv("PARLEY_PROMPT_CACHE_MB", "lots")
+    with pytest.raises(LocalModelError, match="PARLEY_PROMPT_CACHE_MB must be a whole number"):
+        LocalModelServer().command()
