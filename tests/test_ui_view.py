@@ -14,6 +14,7 @@ from agents.testing import scripted_session
 from agents.ui.draft_panel import clause_status, draft_panel_markdown, word_diff
 from agents.ui.presenter import Presenter
 from agents.ui.transcript_files import started_words, transcript_file_names
+from tests.helpers import ROOT
 from tests.test_ui_unit import clicks, contexts
 
 NAMES = {"usa": "United States", "dprk": "North Korea", "japan": "Japan", "chair-prc": "Chair - China"}
@@ -182,3 +183,23 @@ async def test_transcript_downloads_have_readable_names(tmp_path):
     assert markdown_name == json_name[: -len("json")] + "md"
     assert transcript_file_names(transcript, cast, None)[0].startswith("six-party-2003, observer's view, ")
     assert started_words("2026-11-30T21:47:33+00:00") == "30 Nov 2026 21.47 UTC"
+
+
+def test_the_page_script_protocol_and_the_answer_time_line():
+    from agents.ui.client import CLIENT_KEY, SERVER_KEY, answer_time, client_request
+
+    assert client_request({CLIENT_KEY: "floor"}) == ("floor", {CLIENT_KEY: "floor"})
+    assert client_request({CLIENT_KEY: "hello", "narrow": True})[1]["narrow"] is True
+    assert client_request({SERVER_KEY: "hello"}) is None  # the server's own message, handed back by the page
+    assert client_request({CLIENT_KEY: "delete-everything"}) is None and client_request("floor") is None
+    assert answer_time(300) == "⏱ 5:00 to answer" and answer_time(61.7) == "⏱ 1:01 to answer"
+    script = (ROOT / "public" / "parley.js").read_text(encoding="utf-8")
+    assert "\\u23F1\\s*(\\d+):(\\d{2}) to answer" in script  # the script reads the line the server writes
+
+
+def test_the_brief_has_its_own_heading_in_the_panel(catalog):
+    from agents.ui.draft_panel import BRIEF_HEADING, brief_panel_markdown
+    from agents.ui.presenter import brief_markdown
+
+    panel = brief_panel_markdown(brief_markdown(catalog.personas["japan"]))
+    assert panel.startswith(BRIEF_HEADING + "\n\n## Japan")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import chainlit as cl
 from chainlit.context import context
 from chainlit.element import Element
@@ -120,7 +122,7 @@ class Page:
         ).send()
 
 
-async def set_side_panel(title: str, elements: list[Element], key: str) -> None:
+async def set_side_panel(title: str, elements: Sequence[Element], key: str) -> None:
     """Show ``elements`` in the side panel under ``title``, opening it.
 
     Chainlit's ``ElementSidebar`` also sends each element as a chat element, and its page opens
