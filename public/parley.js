@@ -6,7 +6,8 @@
   var CLIENT = "parleyClient", SERVER = "parleyServer";
   var MARK = /\u23F1\s*(\d+):(\d{2}) to answer/;
   var NARROW = 768; // Chainlit's own breakpoint: below it the side panel covers the chat
-  var state = { ready: false, seated: false, narrow: null, ask: null, follow: true, asked: 0 };
+  var HELLO_TRIES = 600; // once a second until the server has a page for this chat (a seat is chosen)
+  var state = { ready: false, seated: false, ended: false, narrow: null, ask: null, follow: true, hellos: 0 };
 
   function post(kind, data) {
     var message = Object.assign({}, data || {});
@@ -39,7 +40,6 @@
     el.setAttribute("aria-label", "Parley");
     var floor = button("parley-floor", "Ask for the floor", function () {
       post("floor");
-      state.asked = Date.now();
       floor.textContent = "Floor asked \u2713";
       setTimeout(function () { floor.textContent = "Ask for the floor"; }, 4000);
     });
@@ -64,6 +64,9 @@
       state.ready = !!data.ready;
       state.seated = !!data.seated;
       document.getElementById("parley-floor").hidden = !state.seated;
+    } else if (data[SERVER] === "ended") {
+      state.ended = true;
+      document.getElementById("parley-floor").hidden = true;
     } else if (data[SERVER] === "draft-updated") {
       if (document.getElementById("side-view-title")) post("panel"); // open: redraw it
       else document.getElementById("parley-panel").classList.add("parley-updated");
@@ -137,7 +140,9 @@
     if (!ask) {
       state.ask = null;
       clock.textContent = "";
-      if (state.ready) {
+      if (state.ended) {
+        placeholder("The session has ended: start a new chat to negotiate again");
+      } else if (state.ready) {
         placeholder(state.seated
           ? "Not your turn: use Ask for the floor (top right)"
           : "You are observing: nothing to type");
@@ -154,7 +159,7 @@
         ? "Answer with the buttons above (" + left + " left): the text box is not used for this question"
         : "Type your answer and press Enter (" + left + " left)");
     }
-    if (!state.ready) hello();
+    if (!state.ready && state.hellos++ < HELLO_TRIES) hello();
   }
 
   var scheduled = false;

@@ -120,6 +120,7 @@ class Page:
         await cl.Message(
             author=self.presenter.cast.chair.short_name, content=content, elements=files, actions=[review]
         ).send()
+        await tell_client("ended")  # the page's script: no floor to ask for any more
 
 
 async def set_side_panel(title: str, elements: Sequence[Element], key: str) -> None:
