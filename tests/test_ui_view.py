@@ -203,3 +203,28 @@ def test_the_brief_has_its_own_heading_in_the_panel(catalog):
 
     panel = brief_panel_markdown(brief_markdown(catalog.personas["japan"]))
     assert panel.startswith(BRIEF_HEADING + "\n\n## Japan")
+
+
+def test_a_ballots_note_waits_for_the_opening_and_a_missing_ballot_does_not_keep_the_box_shut(catalog):
+    from agents.core.events import ErrorEvent
+    from agents.core.moves import CastVote
+
+    cast = catalog.cast("six-party-2003")
+    parties = cast.scenario.parties
+    presenter = Presenter(cast, "japan")
+
+    def ballot(party):
+        return VoteCast(phase="consensus", speaker=party, votes=[CastVote(clause=1, vote="accept")])
+
+    note = ErrorEvent(phase="consensus", speaker="dprk", text="North Korea's ballot: timed out")
+    assert presenter.present(note) == []  # it would say how North Korea's ballot went
+    assert all(presenter.present(ballot(p)) == [] for p in parties[:-1])
+    opened = presenter.present(ballot(parties[-1]))
+    assert [s.style for s in opened] == ["vote", "error"] and "timed out" in opened[1].content
+    assert all(f"**{cast.name(p)}**: clause 1: accept" in opened[0].content for p in parties)
+
+    presenter = Presenter(cast, "japan")
+    presenter.present(ballot(parties[0]))
+    closing = PhaseStarted(phase="closing", title="Closing statements", text="We come to closing statements.")
+    shown = presenter.present(closing)
+    assert shown[0].style == "vote" and cast.name(parties[0]) in shown[0].content and shown[1].style == "phase"
