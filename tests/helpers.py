@@ -19,8 +19,10 @@ PARLEY = Path(sys.executable).parent / "parley"  # the installed console script
 
 
 @contextmanager
-def running_ui(folder: Path, users: str, probe: str = "/", seconds: float = 90) -> Iterator[str]:
-    """The installed ``parley ui`` (scripted model, login on for ``users``) on a free port; yields its URL.
+def running_ui(
+    folder: Path, users: str, probe: str = "/", seconds: float = 90, model: str = "scripted"
+) -> Iterator[str]:
+    """The installed ``parley ui`` (``model``: scripted, login on for ``users``) on a free port; yields its URL.
 
     ``CI`` is dropped from its environment: with ``CI=true`` Chainlit overwrites OPENAI_API_KEY.
     Its log is ``folder/server.log``.
@@ -28,7 +30,7 @@ def running_ui(folder: Path, users: str, probe: str = "/", seconds: float = 90) 
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env.update(CHAINLIT_AUTH_SECRET="parley-test-secret-" + "x" * 32, PARLEY_UI_USERS=users)
-    command = [str(PARLEY), "ui", "--model", "scripted", "--port", str(port)]
+    command = [str(PARLEY), "ui", "--model", model, "--port", str(port)]
     command += ["--db", str(folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
     url = f"http://127.0.0.1:{port}"
     with open(folder / "server.log", "wb") as log:

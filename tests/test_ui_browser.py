@@ -97,7 +97,7 @@ async def test_a_person_plays_russia_votes_and_finds_the_session_in_history(ui_s
         assert f"Russia: {STATEMENT}" in text
         assert "Russia asks for the floor." in text
         assert votes >= 4  # the chair tabled one clause per agenda item
-        assert re.search(r"six-party-2003-\d{8}-\d{6}-\w{6}\.json", text)
+        assert re.search(r"six-party-2003, Russia's view, \d+ \w{3} \d{4} \d\d\.\d\d UTC\.json", text)
         ARTIFACTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / "ui-session.png"), full_page=True)
 

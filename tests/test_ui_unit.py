@@ -388,13 +388,18 @@ def clicks(answers: list):
     class Clicks(ChainlitPrompter):
         def __init__(self):
             super().__init__("Chair", 5)
-            self.answers, self.offered, self.told = list(answers), [], []
+            self.answers, self.offered, self.told, self.asked, self.confirmed = list(answers), [], [], [], []
 
-        async def choose(self, content, options):
+        async def choose(self, content, options, confirm=None):
             self.offered.append(options)
-            return self.answers.pop(0)
+            self.asked.append(content)
+            answer = self.answers.pop(0)
+            if answer is not None and confirm is not None:
+                self.confirmed.append(confirm(answer))
+            return answer
 
         async def ask_text(self, content):
+            self.asked.append(content)
             return self.answers.pop(0)
 
         async def tell(self, text):

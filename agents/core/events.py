@@ -96,7 +96,13 @@ class FloorGiven(EventBase):
 
 
 class FloorRequested(EventBase):
+    """A delegation asked for the floor. ``held``: it could not be heard where the floor was
+    (a private meeting it is not in); the chair keeps the request for the table's next pass and
+    says so in ``text``, to that delegation only."""
+
     type: Literal["floor_requested"] = "floor_requested"
+    held: bool = False
+    text: str = ""
 
 
 class Token(EventBase):

@@ -118,6 +118,15 @@ def meeting_words(cast: Cast, requester: str, partner: str | None, granted: bool
     )
 
 
+def floor_held_words(cast: Cast, party: str, members: tuple[str, ...]) -> str:
+    """The chair's answer to a delegation asking for the floor while others meet in private."""
+    meeting = " and ".join(cast.name(m) for m in members)
+    return (
+        f"The chair cannot give {cast.name(party)} the floor while {meeting} meet in private; "
+        "the request stands and is taken up when the talks resume at the table."
+    )
+
+
 def floor_words(cast: Cast, speaker: str, reason: str) -> str:
     return render_static("chair_says/floor.j2", speaker=cast.delegations[speaker], reason=reason)
 

@@ -156,6 +156,7 @@ class Session:
         self.policy: FloorPolicy = POLICIES[self.config.floor_policy]()
         self.parties = list(cast.scenario.parties)
         self._floor_requests: list[str] = []
+        self._told_held: set[str] = set()  # requesters told their request waits for the table
         self._record: EventWriter = _ignore
 
     def request_floor(self, party: str) -> None:
@@ -326,15 +327,29 @@ class Session:
         work.opened_at = work.turn
 
     def take_floor_requests(self, work: SessionState, segment: Segment, emit: EventWriter) -> None:
-        """Move requests made between turns into this pass of the floor."""
-        while self._floor_requests:
-            party = self._floor_requests.pop(0)
+        """Move requests made between turns into this pass of the floor.
+
+        Nobody outside a side meeting can be heard in it: such a request is held for the next
+        pass at the table, and the chair tells the requester so, once (a ``held`` request).
+        """
+        requests, self._floor_requests = self._floor_requests, []
+        for party in requests:
             if segment.audience is not None and party not in segment.audience:
-                continue  # nobody outside a side meeting can be heard in it
+                self.hold_floor_request(work, segment, party, emit)
+                continue
+            self._told_held.discard(party)
             before = work.floor
             work.floor = with_request(work.floor, party)
             if work.floor != before:
                 emit(FloorRequested(phase=segment.kind, turn=work.turn, speaker=party, audience=audience(segment)))
+
+    def hold_floor_request(self, work: SessionState, segment: Segment, party: str, emit: EventWriter) -> None:
+        self._floor_requests.append(party)
+        if party in self._told_held or segment.audience is None:
+            return
+        self._told_held.add(party)
+        text = chair.floor_held_words(self.cast, party, segment.audience)
+        emit(FloorRequested(phase=segment.kind, turn=work.turn, speaker=party, held=True, text=text, audience=[party]))
 
     async def next_speaker(self, work: SessionState, segment: Segment) -> chair.FloorDecision | None:
         if self.budget_spent(work.turn) or self.segment_full(work):

@@ -20,6 +20,8 @@ from agents.delegates.human import HumanDelegate
 from agents.llm.factory import ModelPool, ModelSettings
 from agents.sessions.run import prepare, run_prepared
 from agents.sessions.settings import RunSettings
+from agents.ui.client import install as install_client
+from agents.ui.client import on_client_message
 from agents.ui.page import OBSERVER_VIEW, Page
 from agents.ui.persistence import data_layer
 from agents.ui.presenter import Presenter
@@ -34,6 +36,8 @@ SETTINGS = UiSettings.from_env()
 CATALOG = Catalog()
 POOL = ModelPool(ModelSettings())  # one per server process: the local model starts once
 harden(chainlit_app, chainlit_config, SETTINGS.origins)  # no uploads, CORS for this server, login limits
+install_client(chainlit_config)  # Parley's script on the page: floor and panel controls, countdown
+cl.on_window_message(on_client_message)
 
 
 @cl.data_layer
@@ -120,6 +124,8 @@ async def play(cast: Cast, seat: str | None, model: str) -> None:
     cl.user_session.set("session_id", prepared.session.session_id)  # the one session this conversation may review
     cl.user_session.set("seat", seat)
     page = Page(Presenter(cast, seat))
+    page.narrow = cl.user_session.get("narrow")  # told by the page's script (agents/ui/client.py)
+    cl.user_session.set("page", page)
     await page.open(cast, seat)
     transcript = await run_prepared(prepared, page.show_event)
     await page.close(transcript, prepared.writer)

@@ -32,6 +32,8 @@ from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
 from agents.core.plans import plan_lines
 from agents.core.verdict import VOTE_WORDS, condition_lines, summary_markdown, undecided_note, vote_in
+from agents.ui.ballot_box import BallotBox, reveal_markdown
+from agents.ui.draft_panel import draft_panel_markdown, short
 
 ShownKind = Literal["post", "stream", "finish", "draft", "outcome"]
 Style = Literal["phase", "floor", "speech", "vote", "error", "outcome", "notice"]
@@ -56,9 +58,30 @@ class Presenter:
     cast: Cast
     seat: str | None = None
     streaming: str | None = field(default=None)
+    ballots: BallotBox | None = field(default=None)
+    held: list[Shown] = field(default_factory=list)  # ballot notes, shown when the ballots are opened
+    objections: dict[int, dict[str, str]] = field(default_factory=dict)  # clause -> party -> words
+
+    def __post_init__(self) -> None:
+        if self.ballots is None:
+            self.ballots = BallotBox(list(self.cast.scenario.parties))
 
     def author(self, seat: str | None) -> str:
         return self.cast.name(seat)
+
+    def named(self, text: str) -> str:
+        """``text`` with a leading delegation id (an engine note: "dprk proposed clause 5") as its name."""
+        first, space, rest = text.partition(" ")
+        if first == CHAIR:
+            return f"The chair{space}{rest}"
+        if first in self.cast.delegations:
+            return f"{self.author(first)}{space}{rest}"
+        return text
+
+    @property
+    def box(self) -> BallotBox:
+        assert self.ballots is not None
+        return self.ballots
 
     def present(self, event: Event) -> list[Shown]:
         """What to show for ``event``: nothing when it was said in a side meeting this seat was not in.
@@ -67,6 +90,14 @@ class Presenter:
         """
         if event.audience is not None and self.seat not in event.audience:
             return []
+        if self.box.waiting and not isinstance(event, VoteCast | Token | ErrorEvent):
+            return self._reveal() + self._present(event)  # a ballot never came: open the box anyway
+        if self.held and isinstance(event, PhaseStarted | SessionEnded):
+            held, self.held = self.held, []
+            return held + self._present(event)
+        return self._present(event)
+
+    def _present(self, event: Event) -> list[Shown]:
         match event:
             case SessionStarted():
                 # The page is opened (greeting, brief, draft panel) before the session starts.
@@ -116,7 +147,10 @@ class Presenter:
         return [Shown("post", self.author(CHAIR), f"*{event.text}*{yours}", "floor")]
 
     def _on_floor_requested(self, event: FloorRequested) -> list[Shown]:
-        return [Shown("post", self.author(CHAIR), f"*{self.author(event.speaker)} asks for the floor.*", "floor")]
+        if event.held:  # the chair's answer, to the requester alone
+            return [Shown("post", self.author(CHAIR), f"*{event.text}*", "notice")]
+        text = f"*{self.author(event.speaker)} asks for the floor.*{self.private_tag(event)}"
+        return [Shown("post", self.author(CHAIR), text, "floor")]
 
     def _on_token(self, event: Token) -> list[Shown]:
         if event.speaker == self.seat:
@@ -129,6 +163,7 @@ class Presenter:
 
     def _on_message(self, event: Message) -> list[Shown]:
         name = self.author(event.speaker)
+        self._note_objection(event)
         tag = ""
         if event.move is not None and event.move.kind != "statement":
             clause = f" {event.move.clause}" if event.move.clause else ""
@@ -141,13 +176,34 @@ class Presenter:
         self.streaming = None
         return [Shown("finish" if was_streaming else "post", name, content, "speech")]
 
+    def _note_objection(self, event: Message) -> None:
+        """Keep an objector's words on a clause, for the draft panel; new wording clears them."""
+        move = event.move
+        if move is None or move.clause is None or event.speaker is None:
+            return
+        if move.kind == "objection":
+            self.objections.setdefault(move.clause, {})[event.speaker] = event.text
+        elif move.kind == "amendment":
+            self.objections.pop(move.clause, None)
+
+    def panel(self, draft: Draft) -> str:
+        """The side panel's draft: every clause with its status and amendments."""
+        return draft_panel_markdown(draft, self.cast.names(), self.objections)
+
     def _on_draft_updated(self, event: DraftUpdated) -> list[Shown]:
-        note = Shown("post", self.author(CHAIR), f"*Draft: {event.change}.*", "notice")
-        return [note, Shown("draft", self.author(CHAIR), draft=event.draft)]
+        note = Shown("post", self.author(CHAIR), f"*Draft: {self.named(event.change)}.*", "notice")
+        return [note, Shown("draft", self.author(CHAIR), self.panel(event.draft), draft=event.draft)]
 
     def _on_vote_cast(self, event: VoteCast) -> list[Shown]:
-        marks = ", ".join(f"{v.clause}: {VOTE_WORDS[v.vote]}" for v in event.votes) or "no clauses"
-        return [Shown("post", self.author(event.speaker), f"**{self.author(event.speaker)}** votes: {marks}", "vote")]
+        """Ballots are sealed until every delegation has voted, then opened together."""
+        if not self.box.drop(event):
+            return []
+        return self._reveal()
+
+    def _reveal(self) -> list[Shown]:
+        opened = reveal_markdown(self.box.open(), self.cast.names())
+        held, self.held = self.held, []
+        return [Shown("post", self.author(CHAIR), opened, "vote"), *held]
 
     def _on_plan(self, event: PlanMade) -> list[Shown]:
         """A plan reaches only its own seat's page (see ``present``): for a person, the advisor's suggestion."""
@@ -157,14 +213,18 @@ class Presenter:
         return [Shown("post", self.author(CHAIR), text, "notice")]
 
     def _on_error(self, event: ErrorEvent) -> list[Shown]:
-        return [Shown("post", self.author(CHAIR), f"⚠ {self.author(event.speaker)}: {event.text}", "error")]
+        shown = Shown("post", self.author(CHAIR), f"⚠ {self.author(event.speaker)}: {event.text}", "error")
+        if self.box.waiting or event.phase == "consensus":  # a ballot's note would tell how it went
+            self.held.append(shown)
+            return []
+        return [shown]
 
     def _on_session_ended(self, event: SessionEnded) -> list[Shown]:
         return [
             Shown(
                 "outcome",
                 self.author(CHAIR),
-                outcome_markdown(self, event.outcome),
+                outcome_markdown(self, event.outcome, event.draft),
                 "outcome",
                 event.draft,
                 event.outcome,
@@ -172,21 +232,9 @@ class Presenter:
         ]
 
 
-def draft_markdown(draft: Draft, names: dict[str, str]) -> str:
-    """The draft joint statement as Markdown, with who proposed and amended each clause."""
-    if not draft.clauses:
-        return "*No clauses yet.*"
-    lines = []
-    for clause in draft.clauses:
-        by = names.get(clause.proposed_by, clause.proposed_by)
-        if clause.amended_by:
-            by += ", amended by " + ", ".join(names.get(a, a) for a in clause.amended_by)
-        lines.append(f"{clause.number}. {clause.text} *({by})*")
-    return "\n".join(lines)
-
-
-def outcome_markdown(presenter: Presenter, outcome: Outcome) -> str:
-    """The outcome with a clause-by-delegation table; an undecided clause says whose answer is missing."""
+def outcome_markdown(presenter: Presenter, outcome: Outcome, draft: Draft | None = None) -> str:
+    """The outcome with a clause-by-delegation table, then each clause's text and the reasons of
+    its objectors; an undecided clause says whose answer is missing."""
     parties = list(presenter.cast.delegations)
     heading = "Consensus reached" if outcome.consensus else "No consensus"
     lines = [f"## Outcome: {heading}", "", f"Rule: {outcome.rule.replace('_', '-')}.", ""]
@@ -199,6 +247,7 @@ def outcome_markdown(presenter: Presenter, outcome: Outcome) -> str:
         for clause in outcome.clauses:
             cells = [VOTE_WORDS[vote_in(clause, p)] for p in parties]
             lines.append(f"| {clause.clause} | " + " | ".join(cells) + f" | {clause.status} |")
+    lines += clause_lines(presenter, outcome, draft)
     conditions = condition_lines(outcome, presenter.cast.names())
     if conditions:
         lines += ["", "**Conditional acceptances**", *(f"- {line}" for line in conditions)]
@@ -207,6 +256,20 @@ def outcome_markdown(presenter: Presenter, outcome: Outcome) -> str:
     elif outcome.summary:
         lines += ["", outcome.summary]
     return "\n".join(lines)
+
+
+def clause_lines(presenter: Presenter, outcome: Outcome, draft: Draft | None) -> list[str]:
+    """Each voted clause: its wording, its result, and why each objector objected."""
+    texts = draft.texts() if draft else {}
+    reasons = presenter.box.objection_reasons()
+    lines: list[str] = []
+    for clause in outcome.clauses:
+        lines += ["", f"**Clause {clause.clause}** ({clause.status}): {texts.get(clause.clause, '')}".rstrip()]
+        for party in clause.object:
+            why = reasons.get(clause.clause, {}).get(party, "")
+            because = f": “{short(why)}”" if why else " (no reason given)"
+            lines.append(f"- {presenter.author(party)} objects{because}")
+    return lines
 
 
 def brief_markdown(persona) -> str:

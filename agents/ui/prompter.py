@@ -5,6 +5,7 @@ Every question uses the scenario's time limit; ``None`` means the person did not
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 
 import chainlit as cl
@@ -13,6 +14,7 @@ from agents.core.moves import CLAUSE_MOVES, Ballot, ClauseVote, Move
 from agents.delegates.advisor import describe_suggestion
 from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.human import InputRejected, clean_text
+from agents.ui.client import answer_time
 
 MOVE_LABELS = {
     "statement": "Make a statement",
@@ -25,6 +27,7 @@ MOVE_LABELS = {
     "yield": "Yield the floor",
 }
 BALLOT_LABELS: dict[str, str] = {"accept": "Accept", "abstain": "Abstain (take no position)", "object": "Object"}
+BALLOT_WORDS: dict[str, str] = {"accept": "accept", "abstain": "abstain", "object": "object"}
 Advisor = Callable[[TurnContext], Awaitable[list[Move]]]
 
 
@@ -35,22 +38,45 @@ class ChainlitPrompter:
         self.author = author
         self.timeout = timeout_seconds
         self.advisor = advisor
+        self.deadline: float | None = None  # when the move or ballot being asked for is due
+
+    def start_clock(self) -> None:
+        """A move or a ballot is asked for: its questions share one time limit, as in ``HumanDelegate``."""
+        self.deadline = time.monotonic() + self.timeout
+
+    def time_left(self) -> int:
+        if self.deadline is None:
+            return self.timeout
+        return max(1, round(self.deadline - time.monotonic()))
 
     async def tell(self, text: str) -> None:
         await cl.Message(author=self.author, content=text).send()
 
-    async def choose(self, content: str, options: dict[str, str]) -> str | None:
-        """Buttons for ``options`` (value: label); the chosen value, or None on time-out."""
+    async def choose(
+        self, content: str, options: dict[str, str], confirm: Callable[[str], str] | None = None
+    ) -> str | None:
+        """Buttons for ``options`` (value: label); the chosen value, or None on time-out.
+
+        ``confirm`` words the answered question (Chainlit's own says only which button was pressed).
+        """
+        left = self.time_left()
         actions = [cl.Action(name="choice", payload={"value": v}, label=label) for v, label in options.items()]
-        answer = await cl.AskActionMessage(
-            content=content, actions=actions, author=self.author, timeout=self.timeout
-        ).send()
-        return answer["payload"]["value"] if answer else None
+        ask = cl.AskActionMessage(
+            content=f"{content}\n\n{answer_time(left)}", actions=actions, author=self.author, timeout=left
+        )
+        answer = await ask.send()
+        value = answer["payload"]["value"] if answer else None
+        if value is not None and confirm is not None:
+            ask.content = confirm(value)
+            await ask.update()
+        return value
 
     async def ask_text(self, content: str) -> str | None:
         """Free text, cleaned; asks again (within the time limit) when it is empty or too long."""
         while True:
-            answer = await cl.AskUserMessage(content=content, author=self.author, timeout=self.timeout).send()
+            left = self.time_left()
+            ask = cl.AskUserMessage(content=f"{content}\n\n{answer_time(left)}", author=self.author, timeout=left)
+            answer = await ask.send()
             if answer is None:
                 return None
             try:
@@ -59,9 +85,10 @@ class ChainlitPrompter:
                 await self.tell(f"{problem} Please try again.")
 
     async def ask_move(self, context: TurnContext) -> Move | None:
+        self.start_clock()
         meeting_wish: str | None = None
         while True:
-            options = {kind: MOVE_LABELS[kind] for kind in context.allowed_moves}
+            options = {kind: MOVE_LABELS[kind] for kind in offered_moves(context)}
             if context.may_ask_for_meeting and meeting_wish is None:
                 options["meeting"] = "Ask for a private meeting"
             if self.advisor is not None:
@@ -74,12 +101,6 @@ class ChainlitPrompter:
                 continue
             if kind == "meeting":
                 meeting_wish = await self.ask_meeting(context)
-                continue
-            if kind in CLAUSE_MOVES and not context.draft.clauses:
-                await self.tell("There are no clauses in the draft yet; choose another move.")
-                continue
-            if kind == "withdraw" and not own_clauses(context):
-                await self.tell("Your delegation has proposed no clause that is still on the table.")
                 continue
             move = await self.complete_move(kind, context)
             return move.model_copy(update={"side_meeting": meeting_wish}) if move and meeting_wish else move
@@ -134,10 +155,20 @@ class ChainlitPrompter:
         return Move(kind="objection", clause=clause, text=reason) if reason else None
 
     async def ask_ballot(self, context: VoteContext) -> Ballot | None:
-        """A vote per clause; clauses left unmarked when time runs out are recorded as no answer."""
+        """A vote per clause; clauses left unmarked when time runs out are recorded as no answer.
+
+        Every delegation votes at once and the page keeps their ballots sealed until all are in
+        (``agents.ui.ballot_box``), so each question comes straight after the last.
+        """
+        self.start_clock()
         votes: list[ClauseVote] = []
-        for clause in context.draft.clauses:
-            choice = await self.choose(f"**Consensus call.** Clause {clause.number}: {clause.text}", BALLOT_LABELS)
+        clauses = context.draft.clauses
+        for index, clause in enumerate(clauses, 1):
+            question = (
+                f"**Consensus call: clause {clause.number}** ({index} of {len(clauses)}). Ballots are sealed: "
+                f"nobody sees another's vote until every delegation has voted.\n\n> {clause.text}"
+            )
+            choice = await self.choose(question, BALLOT_LABELS, ballot_confirmation(clause.number, clause.text))
             if choice is None:
                 break
             reason = (
@@ -147,6 +178,18 @@ class ChainlitPrompter:
             )
             votes.append(ClauseVote(clause=clause.number, vote=choice, reason=reason or ""))
         return Ballot(votes=votes) if votes else None
+
+
+def ballot_confirmation(number: int, text: str) -> Callable[[str], str]:
+    """How an answered ballot question reads: the clause, its wording, and the vote."""
+    return lambda choice: f"**Clause {number}**: you {BALLOT_WORDS[choice]}.\n\n> {text}"
+
+
+def offered_moves(context: TurnContext) -> list[str]:
+    """The moves the phase allows that can be made now: none on a clause when the draft has none,
+    no withdrawal when this seat has no clause on the table."""
+    kinds = [kind for kind in context.allowed_moves if kind not in CLAUSE_MOVES or context.draft.clauses]
+    return [kind for kind in kinds if kind != "withdraw" or own_clauses(context)]
 
 
 def own_clauses(context: TurnContext | VoteContext) -> list:
