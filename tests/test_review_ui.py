@@ -15,6 +15,7 @@ from agents.review.build import review_transcript
 from agents.sessions.run import run_session
 from agents.sessions.settings import RunSettings
 from agents.sessions.transcript import load_transcript
+from agents.ui import client as client_module
 from agents.ui import page as page_module
 from agents.ui import review as review_module
 from agents.ui.page import Page
@@ -48,7 +49,11 @@ def fake_chainlit(posted: list) -> SimpleNamespace:
     def message(**kwargs):
         return FakeMessage(sent=posted, **kwargs)
 
+    async def window_message(data: dict) -> None:
+        posted.append(SimpleNamespace(kind="window", data=data))
+
     return SimpleNamespace(
+        send_window_message=window_message,
         Message=message,
         Action=lambda **kwargs: SimpleNamespace(**kwargs),
         File=lambda **kwargs: SimpleNamespace(kind="file", **kwargs),
@@ -109,6 +114,7 @@ def test_the_review_button_only_reaches_the_conversations_own_session(session):
 async def test_the_outcome_message_offers_a_review_button(session, monkeypatch, catalog):
     posted: list = []
     monkeypatch.setattr(page_module, "cl", fake_chainlit(posted))
+    monkeypatch.setattr(client_module, "cl", fake_chainlit([]))  # the page's script is told the end
     transcript = load_transcript(session)
     writer = SimpleNamespace(json_path=session, markdown_path=session.with_suffix(".md"))
     await Page(Presenter(catalog.cast("bilateral"))).close(transcript, writer)
@@ -147,6 +153,7 @@ async def test_show_review_says_why_when_the_transcript_is_gone(tmp_path, monkey
 async def test_the_transcript_offered_for_download_is_the_seats_own_view(tmp_path, monkeypatch, catalog):
     posted: list = []
     monkeypatch.setattr(page_module, "cl", fake_chainlit(posted))
+    monkeypatch.setattr(client_module, "cl", fake_chainlit([]))  # the page's script is told the end
     written = await run_session(RunSettings(scenario="six-party-2003", model="scripted", seed=1, out=tmp_path))
     path = tmp_path / f"{written.session_id}.json"
     transcript = load_transcript(path)
