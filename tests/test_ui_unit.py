@@ -467,3 +467,43 @@ def test_the_reviews_judge_reaches_the_server_only_when_given(tmp_path):
     env = ui_environment(["scripted"], tmp_path / "db", tmp_path / "out", judge="openai:gpt-4o")
     assert UiSettings.from_env(env).judge == "openai:gpt-4o"
     assert UiSettings.from_env(ui_environment(["scripted"], tmp_path / "db", tmp_path / "out")).judge is None
+
+
+def test_each_server_gets_its_own_app_folder_with_what_chainlit_reads(tmp_path):
+    import shutil
+
+    from agents.cli.app_folder import SERVERS_FOLDER, server_folder
+
+    install = tmp_path / "install"
+    shutil.copytree(ROOT / ".chainlit", install / ".chainlit", ignore=shutil.ignore_patterns("translations"))
+    shutil.copytree(ROOT / "public", install / "public")
+    for name in ("chainlit.md", "chainlit_fr-FR.md"):
+        shutil.copy(ROOT / "chainlit.md", install / name)
+    (install / ".chainlit" / "translations").mkdir()
+    (install / ".chainlit" / "translations" / "en-US.json").write_text("{}")
+    (install / ".files" / "a-conversation").mkdir(parents=True)  # working files: not the app's
+
+    folder = server_folder(install, tmp_path / "db" / "ui.sqlite", 4242)
+    assert folder == tmp_path / "db" / SERVERS_FOLDER / "4242"
+    copied = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    wanted = sorted(str(p.relative_to(install)) for p in install.rglob("*") if p.is_file())
+    assert copied == wanted and ".chainlit/config.toml" in copied and "public/avatars/russia.png" in copied
+    assert not (folder / ".files").exists()
+
+
+def test_the_app_folders_of_ended_servers_are_removed_and_running_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from agents.cli.app_folder import SERVERS_FOLDER, server_folder
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    servers = tmp_path / SERVERS_FOLDER
+    for pid in (ended.pid, os.getpid()):
+        (servers / str(pid) / ".files").mkdir(parents=True)
+    (servers / "notes").mkdir()  # not a server's: left alone
+    server_folder(ROOT, tmp_path / "ui.sqlite", 4243)
+    assert sorted(p.name for p in servers.iterdir()) == sorted([str(os.getpid()), "4243", "notes"])
+    assert (servers / str(os.getpid()) / ".files").is_dir()
