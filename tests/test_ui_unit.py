@@ -18,7 +18,7 @@ from agents.testing import FunctionChatModel, scripted_session
 from agents.ui.avatars import FLAGS, avatar_file_name, png_bytes, write_avatars
 from agents.ui.login_limit import LoginLimiter, TooManyAttempts
 from agents.ui.persistence import data_layer, ensure_schema
-from agents.ui.presenter import Presenter, brief_markdown
+from agents.ui.presenter import Presenter, brief_markdown, landing_markdown
 from agents.ui.settings import UiSettings, parse_users
 from agents.ui.web import allowed_origins
 from tests.helpers import ROOT
@@ -507,3 +507,39 @@ def test_the_app_folders_of_ended_servers_are_removed_and_running_ones_kept(tmp_
     server_folder(ROOT, tmp_path / "ui.sqlite", 4243)
     assert sorted(p.name for p in servers.iterdir()) == sorted([str(os.getpid()), "4243", "notes"])
     assert (servers / str(os.getpid()) / ".files").is_dir()
+
+
+def test_a_new_chat_opens_with_two_lines_what_parley_is_and_what_to_do():
+    lines = [line for line in landing_markdown("Six-Party Talks").splitlines() if line.strip()]
+    assert len(lines) == 2
+    assert lines[0].startswith("**Parley** stages a diplomatic negotiation") and "AI models" in lines[0]
+    assert "**Six-Party Talks**" in lines[1] and "choose your seat" in lines[1] and "*Observer* to watch" in lines[1]
+
+
+def test_the_page_drops_links_to_other_hosts_and_keeps_its_own():
+    from agents.ui.offline import without_outside_links
+
+    page = (
+        '<link rel="preconnect" href="https://fonts.gstatic.com" crossorigin />\n'
+        '<link\n      href="https://fonts.googleapis.com/css2?family=Inter"\n      rel="stylesheet"\n    />\n'
+        "<link rel='stylesheet' href='//cdn.example/katex.css'>\n"
+        '<script src="https://cdn.example/x.js"></script>\n'
+        '<script type="module" crossorigin src="/assets/index.js"></script>\n'
+        '<link rel="stylesheet" crossorigin href="/assets/index.css">\n'
+        '<link rel="icon" href="/favicon" />'
+    )
+    kept = without_outside_links(page)
+    assert "//" not in kept.replace('src="/assets', "").replace('href="/', "")
+    assert [line for line in kept.splitlines() if line.strip()] == page.splitlines()[-3:]
+
+
+def test_the_login_texts_lie_over_every_language_and_leave_the_rest():
+    import json
+
+    from agents.ui.web import WRONG_PASSWORD, login_texts, with_login_texts
+
+    german = {"translation": {"auth": {"login": {"form": {"email": {"label": "E-Mail"}, "password": {"label": "P"}}}}}}
+    merged = json.loads(with_login_texts(json.dumps(german).encode(), login_texts(900)))["translation"]["auth"]["login"]
+    assert merged["form"]["email"]["label"] == "Username" and merged["form"]["password"] == {"label": "P"}
+    assert merged["errors"]["Unauthorized"] == WRONG_PASSWORD and "15 minutes" in merged["errors"]["Too Many Requests"]
+    assert with_login_texts(b"not json", login_texts(900)) == b"not json"
