@@ -48,13 +48,14 @@ async def test_a_server_goes_on_when_another_from_the_same_install_stops(tmp_pat
             await page.fill("#password", PASSWORD)
             await page.click("button[type=submit]")
             try:
-                await page.get_by_role("button", name="Russia", exact=True).click(timeout=60_000)
+                await page.get_by_role("button", name="Russia", exact=True).click(timeout=120_000)
                 await page.get_by_text("You sit as Russia.").wait_for(timeout=30_000)
                 await page.get_by_text("Private instructions (yours only)").wait_for()  # the brief, in the side panel
                 await page.get_by_text("Opening statements").first.wait_for(timeout=30_000)  # the chair opens
             except Exception:
                 ARTIFACTS.mkdir(exist_ok=True)
                 await page.screenshot(path=str(ARTIFACTS / "ui-two-servers-failure.png"), full_page=True)
+                shutil.copy(tmp_path / "survivor" / "server.log", ARTIFACTS / "ui-two-servers-survivor.log")
                 raise
             assert "No such file or directory" not in await page.locator("body").inner_text()
             await browser.close()

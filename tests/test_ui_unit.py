@@ -470,6 +470,7 @@ def test_the_reviews_judge_reaches_the_server_only_when_given(tmp_path):
 
 
 def test_each_server_gets_its_own_app_folder_with_what_chainlit_reads(tmp_path):
+    import os
     import shutil
 
     from agents.cli.app_folder import SERVERS_FOLDER, server_folder
@@ -483,8 +484,10 @@ def test_each_server_gets_its_own_app_folder_with_what_chainlit_reads(tmp_path):
     (install / ".chainlit" / "translations" / "en-US.json").write_text("{}")
     (install / ".files" / "a-conversation").mkdir(parents=True)  # working files: not the app's
 
-    folder = server_folder(install, tmp_path / "db" / "ui.sqlite", 4242)
-    assert folder == tmp_path / "db" / SERVERS_FOLDER / "4242"
+    pid = os.getpid()  # a running process: its folder is not swept as an ended server's
+    folder = server_folder(install, tmp_path / "db" / "ui.sqlite", pid)
+    assert folder.parent == tmp_path / "db" / SERVERS_FOLDER and folder.name.startswith(f"{pid}-")
+    assert server_folder(install, tmp_path / "db" / "ui.sqlite", pid) != folder  # one process id, two servers
     copied = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
     wanted = sorted(str(p.relative_to(install)) for p in install.rglob("*") if p.is_file())
     assert copied == wanted and ".chainlit/config.toml" in copied and "public/avatars/russia.png" in copied
@@ -501,12 +504,12 @@ def test_the_app_folders_of_ended_servers_are_removed_and_running_ones_kept(tmp_
     ended = subprocess.Popen([sys.executable, "-c", "pass"])
     ended.wait()
     servers = tmp_path / SERVERS_FOLDER
-    for pid in (ended.pid, os.getpid()):
-        (servers / str(pid) / ".files").mkdir(parents=True)
+    for name in (f"{ended.pid}-abc", str(ended.pid), f"{os.getpid()}-def"):
+        (servers / name / ".files").mkdir(parents=True)
     (servers / "notes").mkdir()  # not a server's: left alone
-    server_folder(ROOT, tmp_path / "ui.sqlite", 4243)
-    assert sorted(p.name for p in servers.iterdir()) == sorted([str(os.getpid()), "4243", "notes"])
-    assert (servers / str(os.getpid()) / ".files").is_dir()
+    new = server_folder(ROOT, tmp_path / "ui.sqlite", 4243)
+    assert sorted(p.name for p in servers.iterdir()) == sorted([f"{os.getpid()}-def", new.name, "notes"])
+    assert (servers / f"{os.getpid()}-def" / ".files").is_dir()
 
 
 def test_a_new_chat_opens_with_two_lines_what_parley_is_and_what_to_do():

@@ -4,7 +4,9 @@ Chainlit keeps its working files in its app root (``.files/``: one folder per co
 and deletes that whole folder when a server stops. Two servers sharing an app root (two
 ``parley ui`` started from one install) therefore break each other: once one stops, every new
 conversation on the other fails as soon as a seat is chosen. So ``parley ui`` gives each server
-a folder of its own, ``<db folder>/ui-servers/<pid>/``, and points ``CHAINLIT_APP_ROOT`` at it.
+a folder of its own, ``<db folder>/ui-servers/<pid>-<random>/``, and points ``CHAINLIT_APP_ROOT``
+at it (the random part keeps apart servers with one process id, in two containers sharing the
+database's folder).
 
 The folder holds copies of what Chainlit reads from its app root: ``.chainlit/`` (Parley's
 ``config.toml``, and the translations Chainlit adds there), ``chainlit*.md`` (the *Readme*) and
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from pathlib import Path
 
 SERVERS_FOLDER = "ui-servers"
@@ -27,9 +30,8 @@ def server_folder(install: Path, db_path: Path, pid: int) -> Path:
     """A fresh app folder for server ``pid``, beside the database ``db_path``, copied from ``install``."""
     servers = db_path.resolve().parent / SERVERS_FOLDER
     remove_ended(servers)
-    folder = servers / str(pid)
-    shutil.rmtree(folder, ignore_errors=True)  # an ended server's, whose pid this one reuses
-    folder.mkdir(parents=True)
+    servers.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f"{pid}-", dir=servers))
     for name in APP_FOLDERS:
         if (install / name).is_dir():
             shutil.copytree(install / name, folder / name, ignore=SKIPPED)
@@ -43,7 +45,8 @@ def remove_ended(servers: Path) -> None:
     if not servers.is_dir():
         return
     for folder in servers.iterdir():
-        if folder.is_dir() and folder.name.isdigit() and not running(int(folder.name)):
+        pid = folder.name.partition("-")[0]
+        if folder.is_dir() and pid.isdigit() and not running(int(pid)):
             shutil.rmtree(folder, ignore_errors=True)
 
 
