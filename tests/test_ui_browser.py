@@ -168,7 +168,7 @@ async def test_the_login_page_asks_for_a_username_and_words_a_wrong_password(ui_
 
 
 async def test_a_session_loads_nothing_from_other_hosts(ui_server):
-    """Every request the page makes, from the login page to the outcome, goes to the server itself.
+    """Every request the page makes, from the login page to the outcome and its review, goes to the server itself.
 
     Nothing is blocked here (other tests abort outside requests): the requests are only recorded.
     """
@@ -194,6 +194,9 @@ async def test_a_session_loads_nothing_from_other_hosts(ui_server):
         await page.get_by_role("button", name="Observer (watch only)").click()
         outcome = page.get_by_text(re.compile(r"Outcome: (Consensus reached|No consensus)"))
         await outcome.first.wait_for(timeout=120_000)
+        await page.get_by_role("button", name="Review", exact=True).click()  # its charts are Plotly's
+        await page.get_by_role("heading", name=re.compile(r"^Review: ")).wait_for(timeout=120_000)
+        await page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
         ARTIFACTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / "ui-observer-offline.png"), full_page=True)
         await browser.close()
