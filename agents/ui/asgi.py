@@ -1,4 +1,4 @@
-"""Small ASGI helpers for the server's middleware: read a request's body and form, watch or keep an answer."""
+"""Small ASGI helpers for the server's middleware: read a request's body and form, keep an answer and send it on."""
 
 from __future__ import annotations
 
@@ -69,6 +69,8 @@ async def capture(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[Message
 
 async def send_whole(send: Send, start: Message, body: bytes) -> None:
     """Send an answer kept by ``capture``, perhaps changed, with its ``content-length`` set to ``body``'s."""
+    if not start:
+        return  # the app answered nothing (the client went away)
     headers = [(name, value) for name, value in start.get("headers", []) if name != b"content-length"]
     await send({**start, "headers": [*headers, (b"content-length", str(len(body)).encode())]})
     await send({"type": "http.response.body", "body": body})
