@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -20,18 +21,25 @@ PARLEY = Path(sys.executable).parent / "parley"  # the installed console script
 
 @contextmanager
 def running_ui(
-    folder: Path, users: str, probe: str = "/", seconds: float = 90, model: str = "scripted"
+    folder: Path,
+    users: str,
+    probe: str = "/",
+    seconds: float = 90,
+    db: Path | None = None,
+    stop: signal.Signals = signal.SIGTERM,
+    model: str = "scripted",
 ) -> Iterator[str]:
-    """The installed ``parley ui`` (``model``: scripted, login on for ``users``) on a free port; yields its URL.
+    """The installed ``parley ui`` (``model``, login on for ``users``) on a free port; yields its URL.
 
     ``CI`` is dropped from its environment: with ``CI=true`` Chainlit overwrites OPENAI_API_KEY.
-    Its log is ``folder/server.log``.
+    Its log is ``folder/server.log``; its database ``db`` (default ``folder/ui.sqlite``). At the
+    end it gets the ``stop`` signal (``SIGINT`` is Ctrl-C) and is waited for.
     """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env.update(CHAINLIT_AUTH_SECRET="parley-test-secret-" + "x" * 32, PARLEY_UI_USERS=users)
     command = [str(PARLEY), "ui", "--model", model, "--port", str(port)]
-    command += ["--db", str(folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
+    command += ["--db", str(db or folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
     url = f"http://127.0.0.1:{port}"
     with open(folder / "server.log", "wb") as log:
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -39,7 +47,7 @@ def running_ui(
             wait_until_serving(url + probe, process, seconds)
             yield url
         finally:
-            process.terminate()
+            process.send_signal(stop)
             process.wait(timeout=20)
 
 

@@ -1,4 +1,5 @@
-"""End to end: a person joins six-party-2003 as Russia in a real Chromium, plays, votes, finds it in history.
+"""End to end in a real Chromium: a person joins six-party-2003 as Russia, plays, votes, finds it in history;
+the login page in plain words; a session that loads nothing from other hosts.
 
 Starts `parley ui --model scripted` on a free loopback port with password login enabled,
 drives Debian's Chromium through Playwright, and saves a screenshot in test-artifacts/.
@@ -138,3 +139,69 @@ async def test_the_login_page_says_so_when_wrong_passwords_are_refused(ui_server
         await page.get_by_text(re.compile(r"Too many failed sign-ins.*try again in \d+ s")).wait_for()  # the toast
         ARTIFACTS.mkdir(exist_ok=True)
         await page.screenshot(path=str(ARTIFACTS / "ui-login-refused.png"))
+
+
+async def test_the_login_page_asks_for_a_username_and_words_a_wrong_password(ui_server):
+    from playwright.async_api import async_playwright
+
+    from agents.ui.web import WRONG_PASSWORD
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        page = await browser.new_page()
+        await page.goto(ui_server["url"])
+        await page.locator("label[for=email]", has_text=re.compile(r"^Username$")).wait_for()
+        await page.fill("#email", USER)
+        await page.fill("#password", "not the password")
+        async with page.expect_response(re.compile(r".*/login$")) as answer:
+            await page.click("button[type=submit]")
+        assert (await answer.value).status == 401
+        await page.get_by_text(WRONG_PASSWORD, exact=True).wait_for()  # the form
+        await page.get_by_text(f"Unauthorized: {WRONG_PASSWORD}").wait_for()  # the toast
+        text = await page.locator("body").inner_text()
+        assert "credentialssignin" not in text.lower() and "Email" not in text
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "ui-login-wrong-password.png"))
+        await browser.close()
+
+
+async def test_a_session_loads_nothing_from_other_hosts(ui_server):
+    """Every request the page makes, from the login page to the outcome and its review, goes to the server itself.
+
+    Nothing is blocked here (other tests abort outside requests): the requests are only recorded.
+    """
+    from urllib.parse import urlsplit
+
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser = await playwright.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+        )
+        page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+        requested: list[str] = []
+        page.on("request", lambda request: requested.append(request.url))
+        page.on("websocket", lambda socket: requested.append(socket.url))
+        await page.goto(ui_server["url"])
+        await page.fill("#email", USER)
+        await page.fill("#password", PASSWORD)
+        await page.click("button[type=submit]")
+        landing = page.get_by_text(re.compile(r"^Parley stages a diplomatic negotiation"))
+        await landing.wait_for(timeout=60_000)
+        await page.get_by_text(re.compile(r"choose your seat below to negotiate, or Observer to watch")).wait_for()
+        await page.get_by_role("button", name="Observer (watch only)").click()
+        outcome = page.get_by_text(re.compile(r"Outcome: (Consensus reached|No consensus)"))
+        await outcome.first.wait_for(timeout=120_000)
+        await page.get_by_role("button", name="Review", exact=True).click()  # its charts are Plotly's
+        await page.get_by_role("heading", name=re.compile(r"^Review: ")).wait_for(timeout=120_000)
+        await page.locator(".js-plotly-plot").first.wait_for(timeout=60_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        await page.screenshot(path=str(ARTIFACTS / "ui-observer-offline.png"), full_page=True)
+        await browser.close()
+
+    hosts = {urlsplit(url).hostname for url in requested}
+    assert any(urlsplit(url).path.startswith("/assets/") for url in requested)  # the recording saw the page load
+    assert any(urlsplit(url).scheme == "ws" for url in requested)  # and the session's socket
+    assert hosts <= {"127.0.0.1", "localhost"}, sorted(url for url in requested if "127.0.0.1" not in url)

@@ -18,7 +18,7 @@ from agents.testing import FunctionChatModel, scripted_session
 from agents.ui.avatars import FLAGS, avatar_file_name, png_bytes, write_avatars
 from agents.ui.login_limit import LoginLimiter, TooManyAttempts
 from agents.ui.persistence import data_layer, ensure_schema
-from agents.ui.presenter import Presenter, brief_markdown
+from agents.ui.presenter import Presenter, brief_markdown, landing_markdown
 from agents.ui.settings import UiSettings, parse_users
 from agents.ui.web import allowed_origins
 from tests.helpers import ROOT
@@ -472,3 +472,82 @@ def test_the_reviews_judge_reaches_the_server_only_when_given(tmp_path):
     env = ui_environment(["scripted"], tmp_path / "db", tmp_path / "out", judge="openai:gpt-4o")
     assert UiSettings.from_env(env).judge == "openai:gpt-4o"
     assert UiSettings.from_env(ui_environment(["scripted"], tmp_path / "db", tmp_path / "out")).judge is None
+
+
+def test_each_server_gets_its_own_app_folder_with_what_chainlit_reads(tmp_path):
+    import os
+    import shutil
+
+    from agents.cli.app_folder import SERVERS_FOLDER, server_folder
+
+    install = tmp_path / "install"
+    shutil.copytree(ROOT / ".chainlit", install / ".chainlit", ignore=shutil.ignore_patterns("translations"))
+    shutil.copytree(ROOT / "public", install / "public")
+    for name in ("chainlit.md", "chainlit_fr-FR.md"):
+        shutil.copy(ROOT / "chainlit.md", install / name)
+    (install / ".chainlit" / "translations").mkdir()
+    (install / ".chainlit" / "translations" / "en-US.json").write_text("{}")
+    (install / ".files" / "a-conversation").mkdir(parents=True)  # working files: not the app's
+
+    pid = os.getpid()  # a running process: its folder is not swept as an ended server's
+    folder = server_folder(install, tmp_path / "db" / "ui.sqlite", pid)
+    assert folder.parent == tmp_path / "db" / SERVERS_FOLDER and folder.name.startswith(f"{pid}-")
+    assert server_folder(install, tmp_path / "db" / "ui.sqlite", pid) != folder  # one process id, two servers
+    copied = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    wanted = sorted(str(p.relative_to(install)) for p in install.rglob("*") if p.is_file())
+    assert copied == wanted and ".chainlit/config.toml" in copied and "public/avatars/russia.png" in copied
+    assert not (folder / ".files").exists()
+
+
+def test_the_app_folders_of_ended_servers_are_removed_and_running_ones_kept(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from agents.cli.app_folder import SERVERS_FOLDER, server_folder
+
+    ended = subprocess.Popen([sys.executable, "-c", "pass"])
+    ended.wait()
+    servers = tmp_path / SERVERS_FOLDER
+    for name in (f"{ended.pid}-abc", str(ended.pid), f"{os.getpid()}-def"):
+        (servers / name / ".files").mkdir(parents=True)
+    (servers / "notes").mkdir()  # not a server's: left alone
+    new = server_folder(ROOT, tmp_path / "ui.sqlite", 4243)
+    assert sorted(p.name for p in servers.iterdir()) == sorted([f"{os.getpid()}-def", new.name, "notes"])
+    assert (servers / f"{os.getpid()}-def" / ".files").is_dir()
+
+
+def test_a_new_chat_opens_with_two_lines_what_parley_is_and_what_to_do():
+    lines = [line for line in landing_markdown("Six-Party Talks").splitlines() if line.strip()]
+    assert len(lines) == 2
+    assert lines[0].startswith("**Parley** stages a diplomatic negotiation") and "AI models" in lines[0]
+    assert "**Six-Party Talks**" in lines[1] and "choose your seat" in lines[1] and "*Observer* to watch" in lines[1]
+
+
+def test_the_page_drops_links_to_other_hosts_and_keeps_its_own():
+    from agents.ui.offline import without_outside_links
+
+    page = (
+        '<link rel="preconnect" href="https://fonts.gstatic.com" crossorigin />\n'
+        '<link\n      href="https://fonts.googleapis.com/css2?family=Inter"\n      rel="stylesheet"\n    />\n'
+        "<link rel='stylesheet' href='//cdn.example/katex.css'>\n"
+        '<script src="https://cdn.example/x.js"></script>\n'
+        '<script type="module" crossorigin src="/assets/index.js"></script>\n'
+        '<link rel="stylesheet" crossorigin href="/assets/index.css">\n'
+        '<link rel="icon" href="/favicon" />'
+    )
+    kept = without_outside_links(page)
+    assert "//" not in kept.replace('src="/assets', "").replace('href="/', "")
+    assert [line for line in kept.splitlines() if line.strip()] == page.splitlines()[-3:]
+
+
+def test_the_login_texts_lie_over_every_language_and_leave_the_rest():
+    import json
+
+    from agents.ui.web import WRONG_PASSWORD, login_texts, with_login_texts
+
+    german = {"translation": {"auth": {"login": {"form": {"email": {"label": "E-Mail"}, "password": {"label": "P"}}}}}}
+    merged = json.loads(with_login_texts(json.dumps(german).encode(), login_texts(900)))["translation"]["auth"]["login"]
+    assert merged["form"]["email"]["label"] == "Username" and merged["form"]["password"] == {"label": "P"}
+    assert merged["errors"]["Unauthorized"] == WRONG_PASSWORD and "15 minutes" in merged["errors"]["Too Many Requests"]
+    assert with_login_texts(b"not json", login_texts(900)) == b"not json"

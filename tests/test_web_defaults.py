@@ -9,12 +9,15 @@ of one test do not spill into another's.
 from __future__ import annotations
 
 import asyncio
+import re
+from pathlib import Path
 
+import chainlit
 import httpx
 import pytest
 
 from agents.ui.login_limit import PER_ADDRESS, PER_USER
-from agents.ui.web import REFUSAL_KEY
+from agents.ui.web import REFUSAL_KEY, WRONG_PASSWORD, WRONG_PASSWORD_KEY
 from tests.helpers import running_ui
 
 USERS = {"alice": "alice-password", "bob": "bob-password", "carol": "carol-password"}
@@ -75,7 +78,35 @@ def test_the_login_page_can_word_the_refusal(server):
     translations = httpx.get(f"{server}/project/translations", params={"language": "en-US"}, timeout=10)
     errors = translations.json()["translation"]["auth"]["login"]["errors"]
     assert "Too many failed sign-ins" in errors[REFUSAL_KEY]  # looked up by the 429's status text
-    assert errors["credentialsSignin"]  # Chainlit's own wording is still there
+    assert errors["credentialsSignin"] == WRONG_PASSWORD
+
+
+CHAINLIT_LANGUAGES = sorted(path.stem for path in (Path(chainlit.__file__).parent / "translations").glob("*.json"))
+
+
+@pytest.mark.parametrize("language", CHAINLIT_LANGUAGES)
+def test_every_language_asks_for_a_username_and_words_a_wrong_password(server, language):
+    translations = httpx.get(f"{server}/project/translations", params={"language": language}, timeout=10)
+    login = translations.json()["translation"]["auth"]["login"]
+    assert login["form"]["email"]["label"] == "Username"
+    assert login["errors"][WRONG_PASSWORD_KEY] == WRONG_PASSWORD  # looked up by the 401's status text
+    assert "Too many failed sign-ins" in login["errors"][REFUSAL_KEY]
+    assert login["form"]["password"]["label"]  # the rest of the language is still there
+
+
+def test_a_wrong_password_is_answered_in_plain_words(server):
+    answer = log_in(server, "carol", "not-carol-password", "10.0.3.1")
+    assert answer.status_code == 401 and answer.json() == {"detail": WRONG_PASSWORD}
+    assert log_in(server, "carol", USERS["carol"], "10.0.3.1").status_code == 200  # and the right one still works
+
+
+@pytest.mark.parametrize("path", ["/", "/login", "/thread/any"])
+def test_the_page_links_nothing_on_another_host(server, path):
+    headers = {"Accept": "text/html,application/xhtml+xml", "Accept-Encoding": "gzip, br"}
+    page = httpx.get(f"{server}{path}", headers=headers, timeout=10)
+    assert page.status_code == 200 and '<div id="root">' in page.text
+    assert re.findall(r"""\b(?:href|src)=["'](?:[a-z]+:)?//""", page.text) == []
+    assert 'src="/assets/' in page.text  # the page's own script is still there
 
 
 def assert_refused(response: httpx.Response) -> None:

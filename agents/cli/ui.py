@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 
+from agents.cli.app_folder import server_folder
 from agents.cli.common import console, fail
 from agents.core.paths import data_root
 from agents.llm.factory import ModelSpecError, check_spec, default_spec
@@ -73,6 +74,8 @@ def ui(
     ]
     console.print(f"Parley web app on http://{host}:{port} (Ctrl-C to stop)")
     environment = ui_environment(models, db, out, allow_origin, judge)
-    os.chdir(root)
+    # Chainlit deletes its app root's working files when a server stops: each server has its own.
+    environment["CHAINLIT_APP_ROOT"] = str(server_folder(root, db, os.getpid()))
+    os.chdir(root)  # Chainlit reads a `.env` from here, as it always has
     # Become the server (no child process): signals to `parley ui` reach Chainlit itself.
     os.execve(sys.executable, command, environment)

@@ -24,7 +24,7 @@ from agents.ui.client import install as install_client
 from agents.ui.client import on_client_message
 from agents.ui.page import OBSERVER_VIEW, Page
 from agents.ui.persistence import data_layer
-from agents.ui.presenter import Presenter
+from agents.ui.presenter import Presenter, landing_markdown
 from agents.ui.prompter import ChainlitPrompter
 from agents.ui.review import REVIEW_ACTION, show_review
 from agents.ui.settings import UiSettings
@@ -70,7 +70,7 @@ async def chat_profiles(current_user: cl.User | None = None, language: str | Non
 async def ask_seat(cast: Cast) -> str | None:
     chooser = ChainlitPrompter(cast.chair.short_name, cast.scenario.human_timeout_seconds)
     options = {**cast.party_names(), OBSERVER: "Observer (watch only)"}
-    return await chooser.choose(f"**{cast.scenario.title}**\n\nChoose your seat:", options)
+    return await chooser.choose(landing_markdown(cast.scenario.title), options)
 
 
 async def ask_model(cast: Cast) -> str | None:

@@ -272,6 +272,15 @@ def clause_lines(presenter: Presenter, outcome: Outcome, draft: Draft | None) ->
     return lines
 
 
+def landing_markdown(scenario_title: str) -> str:
+    """The first thing a new chat shows, above the seat buttons: what Parley is, and what to do."""
+    return (
+        "**Parley** stages a diplomatic negotiation: a chair gives the floor to delegations played by AI models.\n\n"
+        f"**{scenario_title}**: choose your seat below to negotiate, or *Observer* to watch"
+        " (other scenarios: the menu at the top)."
+    )
+
+
 def brief_markdown(persona) -> str:
     """A delegation's own brief, private instructions included: shown only to that delegation's person."""
 

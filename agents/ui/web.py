@@ -1,4 +1,5 @@
-"""The web server's defaults: no file upload, CORS for its own origin only, a limit on wrong passwords.
+"""The web server's defaults: no file upload, CORS for its own origin only, a limit on wrong passwords,
+a login page in plain words, and a page that loads nothing from other hosts.
 
 Chainlit reads ``.chainlit/config.toml`` in its app root and, where there is none (another
 ``CHAINLIT_APP_ROOT``, an install without Parley's copy), writes a permissive default: uploads
@@ -6,7 +7,9 @@ of any type, 500 MB x 20, and ``allow_origins = ["*"]``. Parley never takes file
 on another site has no business calling this server with its user's cookie; so ``harden``
 applies both settings in code when the app loads, whatever the file says. It also puts a
 ``LoginGuard`` in front of Chainlit's login route: Chainlit's password callback is not told
-the client's address, the ASGI scope is.
+the client's address, the ASGI scope is. ``LoginGuard`` also words the login page: Chainlit's asks
+for an "Email address" and shows a wrong password as "Unauthorized: credentialssignin". And
+``OfflinePage`` (``agents/ui/offline.py``) drops the page's links to fonts and styles on CDNs.
 """
 
 from __future__ import annotations
@@ -17,15 +20,18 @@ from http import HTTPStatus
 from typing import Any
 
 from starlette.middleware.cors import CORSMiddleware
-from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
+from agents.ui.asgi import capture, client_address, form_field, read_body, replay, send_whole, without_header
 from agents.ui.login_limit import LoginLimiter, TooManyAttempts
+from agents.ui.offline import OfflinePage
 
 # Chainlit's login page shows the translation of the failed response's status text (its toast
-# shows the ``detail``): the refusal's wording is added to the translations under this key.
+# shows "<status text>: <detail>"): Parley's wording is added to the translations under these keys.
 REFUSAL_KEY = HTTPStatus.TOO_MANY_REQUESTS.phrase
+WRONG_PASSWORD_KEY = HTTPStatus.UNAUTHORIZED.phrase
+WRONG_PASSWORD = "Wrong user name or password."
 
 
 def harden(app: Any, config: Any, extra_origins: list[str], limiter: LoginLimiter | None = None) -> None:
@@ -37,6 +43,7 @@ def harden(app: Any, config: Any, extra_origins: list[str], limiter: LoginLimite
     config.project.allow_origins = origins
     restrict_cors(app, origins)
     app.add_middleware(LoginGuard, limiter=limiter or LoginLimiter(), root_path=config.run.root_path)
+    app.add_middleware(OfflinePage)
 
 
 def allowed_origins(host: str, port: int, extra: list[str]) -> list[str]:
@@ -58,8 +65,9 @@ def restrict_cors(app: Any, origins: list[str]) -> None:
 
 class LoginGuard:
     """ASGI middleware: refuses ``POST /login`` with 429 past the limiter's limits, and tells the
-    limiter how each attempt went (Chainlit answers a wrong password with 401). It also adds the
-    refusal's wording to the translations the login page shows its errors from.
+    limiter how each attempt went (Chainlit answers a wrong password with 401, which it words
+    anew). It also puts Parley's login texts (``login_texts``) into the translations the login
+    page takes its labels and errors from, whatever the language.
 
     Sign-ins are checked one at a time (each takes milliseconds): attempts sent all at once are
     then counted exactly, instead of all passing the check before the first failure is noted.
@@ -90,22 +98,21 @@ class LoginGuard:
             except TooManyAttempts as refused:
                 await refusal(refused)(scope, receive, send)
                 return
-            status = await forward(self.app, scope, replay(body, receive), send)
-            if status == HTTPStatus.UNAUTHORIZED:
+            start, answer = await capture(self.app, scope, replay(body, receive))
+            if start.get("status") == HTTPStatus.UNAUTHORIZED:
                 self.limiter.failed(user, address)
-            elif status is not None and status < 400:
+                await wrong_password()(scope, receive, send)
+                return
+            if start.get("status", 500) < 400:
                 self.limiter.succeeded(user)
+            await send_whole(send, start, answer)
 
     async def translations(self, scope: Scope, receive: Receive, send: Send) -> None:
         # Uncompressed, so that the JSON can be read; Chainlit's own handler picks the language.
-        headers = [(name, value) for name, value in scope["headers"] if name != b"accept-encoding"]
-        start, body = await capture(self.app, {**scope, "headers": headers}, receive)
+        start, body = await capture(self.app, without_header(scope, b"accept-encoding"), receive)
         if start["status"] == 200:
-            body = with_refusal_text(body, self.limiter.window)
-            start["headers"] = [(n, v) for n, v in start["headers"] if n != b"content-length"]
-            start["headers"].append((b"content-length", str(len(body)).encode()))
-        await send(start)
-        await send({"type": "http.response.body", "body": body})
+            body = with_login_texts(body, login_texts(self.limiter.window))
+        await send_whole(send, start, body)
 
 
 def refusal(refused: TooManyAttempts) -> JSONResponse:
@@ -114,90 +121,47 @@ def refusal(refused: TooManyAttempts) -> JSONResponse:
     return JSONResponse({"detail": str(refused)}, status_code=HTTPStatus.TOO_MANY_REQUESTS, headers=headers)
 
 
-def with_refusal_text(body: bytes, window_seconds: float) -> bytes:
-    """Chainlit's translations with the login page's wording for ``REFUSAL_KEY``."""
-    try:
-        data = json.loads(body)
-        login = data["translation"].setdefault("auth", {}).setdefault("login", {})
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return body  # not the shape Chainlit answers with: leave it alone
-    login.setdefault("errors", {})[REFUSAL_KEY] = (
+def wrong_password() -> JSONResponse:
+    """401 in plain words (Chainlit's ``detail`` is the code ``credentialssignin``)."""
+    return JSONResponse({"detail": WRONG_PASSWORD}, status_code=HTTPStatus.UNAUTHORIZED)
+
+
+def login_texts(window_seconds: float) -> dict[str, Any]:
+    """Parley's texts for the login page, shaped as Chainlit's ``auth.login`` translations.
+
+    Parley's users sign in with a user name, not an email address; the errors are looked up by
+    the failed answer's status text, then by Chainlit's code for a wrong password.
+    """
+    refused = (
         "Too many failed sign-ins for this user or from this address. "
         f"Try again later (within {round(window_seconds / 60)} minutes)."
     )
+    return {
+        "form": {"email": {"label": "Username", "placeholder": "", "required": "Enter your user name."}},
+        "errors": {
+            REFUSAL_KEY: refused,
+            WRONG_PASSWORD_KEY: WRONG_PASSWORD,
+            "credentialsSignin": WRONG_PASSWORD,
+            "credentialssignin": WRONG_PASSWORD,
+        },
+    }
+
+
+def with_login_texts(body: bytes, texts: dict[str, Any]) -> bytes:
+    """Chainlit's translations (one language's JSON) with ``texts`` laid over ``auth.login``."""
+    try:
+        data = json.loads(body)
+        login = data["translation"].setdefault("auth", {}).setdefault("login", {})
+        merge(login, texts)
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return body  # not the shape Chainlit answers with: leave it alone
     return json.dumps(data).encode()
 
 
-def client_address(scope: Scope) -> str:
-    client = scope.get("client")
-    return str(client[0]) if client else "unknown"
-
-
-async def read_body(receive: Receive) -> bytes:
-    body, more = b"", True
-    while more:
-        message = await receive()
-        if message["type"] != "http.request":
-            break  # the client went away
-        body += message.get("body", b"")
-        more = message.get("more_body", False)
-    return body
-
-
-def replay(body: bytes, receive: Receive) -> Receive:
-    """A ``receive`` that gives ``body`` once, then whatever the client sends next (a disconnect)."""
-    sent = False
-
-    async def again() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return again
-
-
-async def form_field(scope: Scope, body: bytes, name: str) -> str:
-    """Field ``name`` of the request's form (urlencoded or multipart, as the login page sends it); "" if none."""
-
-    async def nothing_more() -> Message:
-        return {"type": "http.disconnect"}
-
-    try:
-        form = await Request(scope, replay(body, nothing_more)).form()
-    except Exception:  # a malformed form: Chainlit will refuse it too
-        return ""
-    value = form.get(name)
-    await form.close()
-    return value if isinstance(value, str) else ""
-
-
-async def forward(app: ASGIApp, scope: Scope, receive: Receive, send: Send) -> int | None:
-    """Run ``app``; the status it answered with."""
-    status = None
-
-    async def watch(message: Message) -> None:
-        nonlocal status
-        if message["type"] == "http.response.start":
-            status = message["status"]
-        await send(message)
-
-    await app(scope, receive, watch)
-    return status
-
-
-async def capture(app: ASGIApp, scope: Scope, receive: Receive) -> tuple[Message, bytes]:
-    """Run ``app`` and keep its answer: the start message and the whole body."""
-    start: Message = {}
-    parts: list[bytes] = []
-
-    async def keep(message: Message) -> None:
-        nonlocal start
-        if message["type"] == "http.response.start":
-            start = dict(message)
-        elif message["type"] == "http.response.body":
-            parts.append(message.get("body", b""))
-
-    await app(scope, receive, keep)
-    return start, b"".join(parts)
+def merge(into: dict[str, Any], texts: dict[str, Any]) -> None:
+    """Lay ``texts`` over ``into``, nested dictionaries key by key."""
+    for key, value in texts.items():
+        if isinstance(value, dict):
+            merge(into.setdefault(key, {}), value)
+        else:
+            into[key] = value
