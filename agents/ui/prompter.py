@@ -1,6 +1,8 @@
 """Ask the person in the browser for a move or a ballot, with Chainlit's ask-messages.
 
 Every question uses the scenario's time limit; ``None`` means the person did not answer.
+With a ``Line`` (``agents.ui.rejoin``), the prompter sends through whichever browser
+connection is attached, and asks its pending question again when another one takes over.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from agents.core.moves import CLAUSE_MOVES, Ballot, ClauseVote, Move
 from agents.delegates.advisor import describe_suggestion
 from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.human import InputRejected, clean_text
+from agents.ui.rejoin import Line, ask_through
 
 MOVE_LABELS = {
     "statement": "Make a statement",
@@ -31,26 +34,33 @@ Advisor = Callable[[TurnContext], Awaitable[list[Move]]]
 class ChainlitPrompter:
     """Implements ``agents.delegates.human.Prompter`` for a Chainlit chat."""
 
-    def __init__(self, author: str, timeout_seconds: int, advisor: Advisor | None = None):
+    def __init__(self, author: str, timeout_seconds: int, advisor: Advisor | None = None, line: Line | None = None):
         self.author = author
         self.timeout = timeout_seconds
         self.advisor = advisor
+        self.line = line  # None: ask in the Chainlit context of the caller
 
     async def tell(self, text: str) -> None:
+        if self.line is not None:
+            await self.line.enter()
         await cl.Message(author=self.author, content=text).send()
 
     async def choose(self, content: str, options: dict[str, str]) -> str | None:
         """Buttons for ``options`` (value: label); the chosen value, or None on time-out."""
-        actions = [cl.Action(name="choice", payload={"value": v}, label=label) for v, label in options.items()]
-        answer = await cl.AskActionMessage(
-            content=content, actions=actions, author=self.author, timeout=self.timeout
-        ).send()
+
+        def question() -> cl.AskActionMessage:
+            actions = [cl.Action(name="choice", payload={"value": v}, label=label) for v, label in options.items()]
+            return cl.AskActionMessage(content=content, actions=actions, author=self.author, timeout=self.timeout)
+
+        answer = await ask_through(self.line, question)
         return answer["payload"]["value"] if answer else None
 
     async def ask_text(self, content: str) -> str | None:
         """Free text, cleaned; asks again (within the time limit) when it is empty or too long."""
         while True:
-            answer = await cl.AskUserMessage(content=content, author=self.author, timeout=self.timeout).send()
+            answer = await ask_through(
+                self.line, lambda: cl.AskUserMessage(content=content, author=self.author, timeout=self.timeout)
+            )
             if answer is None:
                 return None
             try:
