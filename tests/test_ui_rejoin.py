@@ -45,6 +45,8 @@ async def browser_page(playwright):
         executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
     )
     page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+    # A long conversation is slow to render on a busy machine: clicks may take far more than the default 30 s.
+    page.set_default_timeout(120_000)
     await page.route(re.compile(r"^(?!http://(127\.0\.0\.1|localhost)).*"), lambda route: route.abort())
     return browser, page
 
