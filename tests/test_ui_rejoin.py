@@ -6,7 +6,9 @@ the address is already `/thread/<id>`): the question is asked again, answered, a
 session plays on to its outcome; the history lists it once; reopening it from the history
 shows the outcome with its files and a working *Review* button. A second test cuts the
 websocket under the page (Playwright's websocket routing): Chainlit's client reconnects
-with the same session, and the question is asked again there.
+with the same session, and the question is asked again there. A third reloads on a phone-wide
+page, whose address stays `/` (Chainlit moves it to the conversation's only from the history
+sidebar, which a narrow page does not show): the new chat points the way back.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import json
 import os
 import re
 import shutil
+import sqlite3
 
 import pytest
 
@@ -23,7 +26,9 @@ from tests.helpers import ROOT, running_ui
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
 USER, PASSWORD = "rejoiner", "a long enough password"
-DROPPED_USER = "dropped"  # the second test's own user: the first counts its history
+DROPPED_USER = "dropped"  # each test has its own user: the first and the third count their history
+PHONE_USER = "phone"
+SAID_ON_A_PHONE = "Russia speaks from a small screen, after a reload."
 STATEMENT = "Russia, back at the table after a reload, asks for a standing forum in Vladivostok."
 SAID_AFTER_DROP = "Russia speaks again after its connection dropped."
 CHOOSE_MOVE = "Choose your move:"
@@ -36,15 +41,16 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def ui_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ui-rejoin")
-    with running_ui(folder, f"{USER}:{PASSWORD},{DROPPED_USER}:{PASSWORD}") as url:
+    users = ",".join(f"{user}:{PASSWORD}" for user in (USER, DROPPED_USER, PHONE_USER))
+    with running_ui(folder, users) as url:
         yield {"url": url, "folder": folder}
 
 
-async def browser_page(playwright):
+async def browser_page(playwright, width: int = 1400):
     browser = await playwright.chromium.launch(
         executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
     )
-    page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+    page = await browser.new_page(viewport={"width": width, "height": 1000})
     # A long conversation is slow to render on a busy machine: clicks may take far more than the default 30 s.
     page.set_default_timeout(120_000)
     await page.route(re.compile(r"^(?!http://(127\.0\.0\.1|localhost)).*"), lambda route: route.abort())
@@ -180,3 +186,38 @@ async def test_a_dropped_connection_reconnects_and_the_question_is_asked_again(u
             raise
         finally:
             await browser.close()
+
+
+async def test_a_reload_on_a_narrow_page_opens_a_new_chat_that_points_back_to_the_running_session(ui_server):
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as playwright:
+        browser, page = await browser_page(playwright, width=500)
+        try:
+            await page.goto(ui_server["url"])
+            await page.fill("#email", PHONE_USER)
+            await page.fill("#password", PASSWORD)
+            await page.click("button[type=submit]")
+            await page.get_by_role("button", name="Russia", exact=True).click()
+            await page.get_by_text(CHOOSE_MOVE).wait_for(state="attached")  # Russia's turn
+            assert page.url.rstrip("/") == ui_server["url"], "Chainlit now moves a narrow page to the conversation"
+            await page.reload()  # a new chat: Chainlit does not know which conversation this page was
+            way_back = page.get_by_role("link", name="six-party-2003: Russia")
+            await way_back.wait_for(timeout=30_000)
+            async with page.context.expect_page() as opened:
+                await way_back.click()  # Chainlit opens links in a new tab
+            conversation = await opened.value
+            conversation.set_default_timeout(120_000)
+            await conversation.get_by_text("You are back in your seat as Russia").wait_for(state="attached")
+            await conversation.keyboard.press("Escape")  # the side panel covers a narrow page
+            await expect_question_asked_again(conversation)
+            await make_statement(conversation, SAID_ON_A_PHONE)
+        except Exception:
+            await screenshot_on_failure(page, "ui-narrow-failure.png")
+            raise
+        finally:
+            await browser.close()
+        threads = sqlite3.connect(ui_server["folder"] / "ui.sqlite").execute(
+            'SELECT name FROM threads WHERE "userIdentifier" = ?', (PHONE_USER,)
+        )
+        assert [name for (name,) in threads] == ["six-party-2003: Russia"]  # the new chat was never stored

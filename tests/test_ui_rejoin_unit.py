@@ -157,7 +157,7 @@ async def test_the_persons_answer_on_the_new_page_ends_the_engines_wait(pages):
             return None
 
     delegate = HumanDelegate("russia", Prompter(), timeout_seconds=60)
-    turn = asyncio.ensure_future(delegate.take_turn(None, lambda text: None))  # type: ignore[arg-type]
+    turn = asyncio.ensure_future(delegate.take_turn(None, lambda text: None))
     await asked_on(pages["old"])
     line.attach("new")
     (await asked_on(pages["new"])).answer.set_result("yield")
@@ -166,9 +166,8 @@ async def test_the_persons_answer_on_the_new_page_ends_the_engines_wait(pages):
 
 
 def live(thread: str, user: str | None) -> LiveSession:
-    return LiveSession(
-        thread_id=thread, user=user, seat="russia", session_id="s", line=line_on("old"), engine=None, page=None
-    )  # type: ignore[arg-type]
+    line = line_on("old")
+    return LiveSession(thread, "six-party-2003: Russia", user, "russia", "s", line, None, None)  # type: ignore[arg-type]
 
 
 def test_the_registry_finds_a_running_session_by_conversation_and_only_for_its_user():
@@ -179,6 +178,7 @@ def test_the_registry_finds_a_running_session_by_conversation_and_only_for_its_u
     assert sessions.find("thread-1", "mallory") is None  # another user's session is never found
     assert sessions.find("thread-2", "alice") is None
     assert sessions.find(None, "alice") is None
+    assert sessions.of_user("alice") == [alice] and sessions.of_user("mallory") == []
     sessions.remove(alice)
     assert sessions.find("thread-1", "alice") is None and len(sessions) == 0
 
@@ -240,5 +240,5 @@ def test_the_stored_copy_of_the_outcome_is_found_by_its_text():
             {"id": "c", "output": "*I give the floor to Russia.*"},
         ],
     }
-    assert stored_copies(thread, "## Outcome: No consensus") == ["b"]  # type: ignore[arg-type]
-    assert stored_copies(thread, "## Outcome: Consensus reached") == []  # type: ignore[arg-type]
+    assert stored_copies(thread, "## Outcome: No consensus") == ["b"]
+    assert stored_copies(thread, "## Outcome: Consensus reached") == []

@@ -94,6 +94,7 @@ async def ask_model(cast: Cast) -> str | None:
 async def start() -> None:
     scenario_id = cl.user_session.get("chat_profile") or DEFAULT_SCENARIO
     cast = CATALOG.cast(scenario_id)
+    await point_to_running(cast, identifier(cl.user_session.get("user")))
     seat = await ask_seat(cast)
     model = await ask_model(cast) if seat else None
     if seat is None or model is None:
@@ -103,12 +104,31 @@ async def start() -> None:
     await play(cast, None if seat == OBSERVER else seat, model)
 
 
+async def point_to_running(cast: Cast, user: str | None) -> None:
+    """Show a user who opens a new chat the way back to their sessions still running.
+
+    A reload where the address stayed ``/`` (a narrow window has no history sidebar, which is
+    what moves it to the conversation's address) opens a new chat: choosing a seat again would
+    start a second session, and list a second conversation in the history.
+    """
+    running = LIVE.of_user(user) if user is not None else []  # without login there is no history to reopen
+    if running:
+        root = chainlit_config.run.root_path
+        links = ", ".join(f"[{live.name}]({root}/thread/{live.thread_id})" for live in running)
+        text = f"Still running: {links}. Open it from the history to take your seat again, or choose one below."
+        await cl.Message(author=cast.chair.short_name, content=text).send()
+
+
+def conversation_name(cast: Cast, seat: str | None) -> str:
+    """The conversation's name in the history: the scenario and the seat (not the button pressed first)."""
+    who = "observer" if seat in (None, OBSERVER) else cast.delegations[seat].short_name
+    return f"{cast.scenario.id}: {who}"
+
+
 async def name_thread(cast: Cast, seat: str) -> None:
-    """Name the conversation in the history after the scenario and the seat (not after the button)."""
     layer = get_data_layer_instance()
     if layer is not None:
-        who = "observer" if seat == OBSERVER else cast.delegations[seat].short_name
-        await layer.update_thread(thread_id=cl.context.session.thread_id, name=f"{cast.scenario.id}: {who}")
+        await layer.update_thread(thread_id=cl.context.session.thread_id, name=conversation_name(cast, seat))
 
 
 def seat_person(cast: Cast, seat: str, model: str, line: Line) -> HumanDelegate:
@@ -138,6 +158,7 @@ async def play(cast: Cast, seat: str | None, model: str) -> None:
     page = Page(Presenter(cast, seat))
     live = LiveSession(
         thread_id=cl.context.session.thread_id,
+        name=conversation_name(cast, seat),
         user=identifier(cl.user_session.get("user")),
         seat=seat,
         session_id=prepared.session.session_id,
@@ -149,6 +170,7 @@ async def play(cast: Cast, seat: str | None, model: str) -> None:
     remember(live)
     LIVE.add(live)
     try:
+        await line.enter()
         await page.open(cast, seat)
 
         async def show(event) -> None:

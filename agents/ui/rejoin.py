@@ -44,7 +44,7 @@ class Line:
     pending on the old connection is then asked again on the new one.
     """
 
-    def __init__(self, context: Any, use: Callable[[Any], None] = use_chainlit_context):
+    def __init__(self, context: Any, use: Callable[[Any], object] = use_chainlit_context):
         self.context = context
         self._use = use
         self._open = asyncio.Event()
@@ -117,6 +117,7 @@ class LiveSession:
     """A session running in this server process, in conversation ``thread_id`` of ``user`` (None: no login)."""
 
     thread_id: str
+    name: str  # as the history lists the conversation
     user: str | None
     seat: str | None
     session_id: str
@@ -139,6 +140,9 @@ class LiveSessions:
         """The session running in ``thread_id``, if it is ``user``'s (another user's is never found)."""
         live = self._by_thread.get(thread_id or "")
         return live if live is not None and live.user == user else None
+
+    def of_user(self, user: str) -> list[LiveSession]:
+        return [live for live in self._by_thread.values() if live.user == user]
 
     def remove(self, live: LiveSession) -> None:
         """Forget ``live`` (and not another session that took its conversation since)."""
