@@ -126,6 +126,7 @@ def conversation_name(cast: Cast, seat: str | None) -> str:
 
 
 async def name_thread(cast: Cast, seat: str) -> None:
+    """Name this conversation in the history (Chainlit names it after the first button pressed)."""
     layer = get_data_layer_instance()
     if layer is not None:
         await layer.update_thread(thread_id=cl.context.session.thread_id, name=conversation_name(cast, seat))
