@@ -8,7 +8,8 @@ shows the outcome with its files and a working *Review* button. A second test cu
 websocket under the page (Playwright's websocket routing): Chainlit's client reconnects
 with the same session, and the question is asked again there. A third reloads on a phone-wide
 page, whose address stays `/` (Chainlit moves it to the conversation's only from the history
-sidebar, which a narrow page does not show): the new chat points the way back.
+sidebar, which a narrow page does not show): the new chat points the way back. A fourth drops
+the connection of a server without login, where only that connection may come back.
 """
 
 from __future__ import annotations
@@ -221,3 +222,32 @@ async def test_a_reload_on_a_narrow_page_opens_a_new_chat_that_points_back_to_th
             'SELECT name FROM threads WHERE "userIdentifier" = ?', (PHONE_USER,)
         )
         assert [name for (name,) in threads] == ["six-party-2003: Russia"]  # the new chat was never stored
+
+
+async def test_without_login_a_dropped_connection_comes_back_to_its_session(tmp_path):
+    """No login, no history: the connection that started the session (reconnecting) is the one that may rejoin it."""
+    from playwright.async_api import async_playwright
+
+    with running_ui(tmp_path, "") as url:
+        async with async_playwright() as playwright:
+            browser, page = await browser_page(playwright)
+            sockets = []
+
+            async def route(socket) -> None:
+                sockets.append((socket, socket.connect_to_server()))
+
+            await page.route_web_socket(re.compile(r".*/ws/socket\.io/.*"), route)
+            try:
+                await page.goto(url)
+                await page.get_by_role("button", name="Russia", exact=True).click()
+                await page.get_by_role("button", name="Make a statement").first.wait_for()
+                for socket, server in list(sockets):
+                    await server.close()
+                    await socket.close()
+                await expect_question_asked_again(page)
+                await make_statement(page, SAID_AFTER_DROP)
+            except Exception:
+                await screenshot_on_failure(page, "ui-drop-no-login-failure.png")
+                raise
+            finally:
+                await browser.close()

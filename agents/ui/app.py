@@ -240,6 +240,8 @@ async def rejoin_on_connect(sid: str, chainlit_handler: Handler) -> None:
     """
     session = WebsocketSession.get(sid)
     live = LIVE.find(session.thread_id, identifier(session.user)) if session else None
+    if live is not None and live.user is None and live.line.context.session is not session:
+        live = None  # without login, only the connection that started the session may come back to it
     if live is not None:
         live.line.hold()
     try:
