@@ -1,6 +1,8 @@
 """Ask the person in the browser for a move or a ballot, with Chainlit's ask-messages.
 
 Every question uses the scenario's time limit; ``None`` means the person did not answer.
+With a ``Line`` (``agents.ui.rejoin``), the prompter sends through whichever browser
+connection is attached, and asks its pending question again when another one takes over.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from agents.delegates.advisor import describe_suggestion
 from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.human import InputRejected, clean_text
 from agents.ui.client import answer_time
+from agents.ui.rejoin import Line, ask_through
 
 MOVE_LABELS = {
     "statement": "Make a statement",
@@ -34,10 +37,11 @@ Advisor = Callable[[TurnContext], Awaitable[list[Move]]]
 class ChainlitPrompter:
     """Implements ``agents.delegates.human.Prompter`` for a Chainlit chat."""
 
-    def __init__(self, author: str, timeout_seconds: int, advisor: Advisor | None = None):
+    def __init__(self, author: str, timeout_seconds: int, advisor: Advisor | None = None, line: Line | None = None):
         self.author = author
         self.timeout = timeout_seconds
         self.advisor = advisor
+        self.line = line  # None: ask in the Chainlit context of the caller
         self.deadline: float | None = None  # when the move or ballot being asked for is due
 
     def start_clock(self) -> None:
@@ -50,6 +54,8 @@ class ChainlitPrompter:
         return max(1, round(self.deadline - time.monotonic()))
 
     async def tell(self, text: str) -> None:
+        if self.line is not None:
+            await self.line.enter()
         await cl.Message(author=self.author, content=text).send()
 
     async def choose(
@@ -58,25 +64,35 @@ class ChainlitPrompter:
         """Buttons for ``options`` (value: label); the chosen value, or None on time-out.
 
         ``confirm`` words the answered question (Chainlit's own says only which button was pressed).
+        Asked again, with the time left, on each new connection (``ask_through``).
         """
-        left = self.time_left()
-        actions = [cl.Action(name="choice", payload={"value": v}, label=label) for v, label in options.items()]
-        ask = cl.AskActionMessage(
-            content=f"{content}\n\n{answer_time(left)}", actions=actions, author=self.author, timeout=left
-        )
-        answer = await ask.send()
+        asked: list[cl.AskActionMessage] = []
+
+        def question() -> cl.AskActionMessage:
+            left = self.time_left()
+            actions = [cl.Action(name="choice", payload={"value": v}, label=label) for v, label in options.items()]
+            ask = cl.AskActionMessage(
+                content=f"{content}\n\n{answer_time(left)}", actions=actions, author=self.author, timeout=left
+            )
+            asked.append(ask)
+            return ask
+
+        answer = await ask_through(self.line, question)
         value = answer["payload"]["value"] if answer else None
         if value is not None and confirm is not None:
-            ask.content = confirm(value)
-            await ask.update()
+            asked[-1].content = confirm(value)
+            await asked[-1].update()
         return value
 
     async def ask_text(self, content: str) -> str | None:
         """Free text, cleaned; asks again (within the time limit) when it is empty or too long."""
         while True:
-            left = self.time_left()
-            ask = cl.AskUserMessage(content=f"{content}\n\n{answer_time(left)}", author=self.author, timeout=left)
-            answer = await ask.send()
+
+            def question() -> cl.AskUserMessage:
+                left = self.time_left()
+                return cl.AskUserMessage(content=f"{content}\n\n{answer_time(left)}", author=self.author, timeout=left)
+
+            answer = await ask_through(self.line, question)
             if answer is None:
                 return None
             try:
