@@ -7,23 +7,18 @@ drives Debian's Chromium through Playwright, and saves a screenshot in test-arti
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 
 import pytest
 
-from tests.helpers import ROOT, running_ui
+from tests.browser import ARTIFACTS, BROWSER_MARKS, click_and_wait_until_gone, launch
+from tests.browser import log_in as sign_in
+from tests.helpers import running_ui
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
 OTHERS = ["United States", "North Korea", "South Korea", "China", "Japan"]
 STATEMENT = "Russia proposes a standing regional security meeting, to be held in Vladivostok."
 USER, PASSWORD = "tester", "correct horse battery"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -34,11 +29,7 @@ def ui_server(tmp_path_factory):
 
 
 async def log_in(page, url: str) -> None:
-    await page.route(re.compile(r"^(?!http://(127\.0\.0\.1|localhost)).*"), lambda route: route.abort())
-    await page.goto(url)
-    await page.fill("#email", USER)
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
+    await sign_in(page, url, USER, PASSWORD)
 
 
 async def play_as_russia(page) -> int:
@@ -66,20 +57,11 @@ async def play_as_russia(page) -> int:
     raise AssertionError("the session did not reach its outcome")
 
 
-async def click_and_wait_until_gone(button) -> None:
-    """Click an ask-button and wait until Chainlit removes it, so the next look sees fresh buttons."""
-    handle = await button.element_handle()
-    await handle.click()
-    await handle.wait_for_element_state("hidden")
-
-
 async def test_a_person_plays_russia_votes_and_finds_the_session_in_history(ui_server):
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
+        browser = await launch(playwright)
         page = await browser.new_page(viewport={"width": 1400, "height": 1000})
         await log_in(page, ui_server["url"])
         await page.locator("#chat-profiles").get_by_text("six-party-2003").wait_for()
@@ -121,9 +103,7 @@ async def test_the_login_page_says_so_when_wrong_passwords_are_refused(ui_server
     from agents.ui.login_limit import PER_USER
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
+        browser = await launch(playwright)
         page = await browser.new_page()
         await page.route(re.compile(r"^(?!http://(127\.0\.0\.1|localhost)).*"), lambda route: route.abort())
         await page.goto(ui_server["url"])
@@ -147,9 +127,7 @@ async def test_the_login_page_asks_for_a_username_and_words_a_wrong_password(ui_
     from agents.ui.web import WRONG_PASSWORD
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
+        browser = await launch(playwright)
         page = await browser.new_page()
         await page.goto(ui_server["url"])
         await page.locator("label[for=email]", has_text=re.compile(r"^Username$")).wait_for()
@@ -177,9 +155,7 @@ async def test_a_session_loads_nothing_from_other_hosts(ui_server):
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
+        browser = await launch(playwright)
         page = await browser.new_page(viewport={"width": 1400, "height": 1000})
         requested: list[str] = []
         page.on("request", lambda request: requested.append(request.url))

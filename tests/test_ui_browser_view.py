@@ -10,23 +10,18 @@ together, and every confirmation names its clause. The model pauses a little per
 
 from __future__ import annotations
 
-import os
 import re
-import shutil
 
 import pytest
 
-from tests.helpers import ROOT, running_ui
+from tests.browser import ARTIFACTS, BROWSER_MARKS, click_and_wait_until_gone, launch
+from tests.browser import log_in as sign_in
+from tests.helpers import running_ui
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
 OTHERS = ["United States", "North Korea", "South Korea", "China", "Russia"]
 USER, PASSWORD = "phone", "small screen large stakes"
 MEETING = "United States and North Korea now meet in private"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -37,17 +32,7 @@ def ui_server(tmp_path_factory):
 
 
 async def log_in(page, url: str) -> None:
-    await page.route(re.compile(r"^(?!http://(127\.0\.0\.1|localhost)).*"), lambda route: route.abort())
-    await page.goto(url)
-    await page.fill("#email", USER)
-    await page.fill("#password", PASSWORD)
-    await page.click("button[type=submit]")
-
-
-async def click_and_wait_until_gone(button) -> None:
-    handle = await button.element_handle()
-    await handle.click()
-    await handle.wait_for_element_state("hidden")
+    await sign_in(page, url, USER, PASSWORD)
 
 
 class Play:
@@ -153,9 +138,7 @@ async def test_a_person_follows_the_talks_on_a_phone(ui_server):
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
-        browser = await playwright.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-        )
+        browser = await launch(playwright)
         page = await browser.new_page(viewport={"width": 390, "height": 844})
         play = Play(page)
         try:

@@ -15,17 +15,14 @@ the connection of a server without login, where only that connection may come ba
 from __future__ import annotations
 
 import json
-import os
 import re
-import shutil
 import sqlite3
 
 import pytest
 
-from tests.helpers import ROOT, running_ui
+from tests.browser import ARTIFACTS, BROWSER_MARKS, click_and_wait_until_gone, launch
+from tests.helpers import running_ui
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
 USER, PASSWORD = "rejoiner", "a long enough password"
 DROPPED_USER = "dropped"  # each test has its own user: the first and the third count their history
 PHONE_USER = "phone"
@@ -33,10 +30,7 @@ SAID_ON_A_PHONE = "Russia speaks from a small screen, after a reload."
 STATEMENT = "Russia, back at the table after a reload, asks for a standing forum in Vladivostok."
 SAID_AFTER_DROP = "Russia speaks again after its connection dropped."
 CHOOSE_MOVE = "Choose your move:"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 @pytest.fixture(scope="module")
@@ -48,9 +42,7 @@ def ui_server(tmp_path_factory):
 
 
 async def browser_page(playwright, width: int = 1400):
-    browser = await playwright.chromium.launch(
-        executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-    )
+    browser = await launch(playwright)
     page = await browser.new_page(viewport={"width": width, "height": 1000})
     # A long conversation is slow to render on a busy machine: clicks may take far more than the default 30 s.
     page.set_default_timeout(120_000)
@@ -65,12 +57,6 @@ async def log_in_as_russia(page, url: str, user: str = USER) -> None:
     await page.click("button[type=submit]")
     await page.get_by_role("button", name="Russia", exact=True).click()
     await page.get_by_role("button", name="Make a statement").first.wait_for(timeout=120_000)  # Russia's turn
-
-
-async def click_and_wait_until_gone(button) -> None:
-    handle = await button.element_handle()
-    await handle.click()
-    await handle.wait_for_element_state("hidden")
 
 
 async def make_statement(page, text: str) -> None:
@@ -144,7 +130,7 @@ async def test_a_reload_mid_session_keeps_the_seat_and_the_history_lists_the_ses
             review = page.get_by_role("button", name="Review")
             await review.wait_for(timeout=30_000)
             assert await page.get_by_text(re.compile(r"Outcome: (Consensus reached|No consensus)")).count() == 1
-            assert await page.get_by_text(re.compile(r"six-party-2003-\d{8}-\d{6}-\w{6}\.json")).count() >= 1
+            assert await page.get_by_text(re.compile(r"six-party-2003, Russia's view, .* UTC\.json")).count() >= 1
             await page.get_by_text(STATEMENT).first.wait_for()
             await review.click()
             await page.get_by_text(re.compile(r"Review: (Consensus|No consensus|No vote taken)")).wait_for(

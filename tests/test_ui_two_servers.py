@@ -8,22 +8,15 @@ empty side panel, no session).
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 
-import pytest
-
 from agents.cli.app_folder import SERVERS_FOLDER
-from tests.helpers import ROOT, running_ui
+from tests.browser import ARTIFACTS, BROWSER_MARKS, launch
+from tests.helpers import running_ui
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
 USER, PASSWORD = "tester", "correct horse battery"
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="Debian's chromium is not installed"),
-]
+pytestmark = BROWSER_MARKS
 
 
 async def test_a_server_goes_on_when_another_from_the_same_install_stops(tmp_path):
@@ -39,9 +32,7 @@ async def test_a_server_goes_on_when_another_from_the_same_install_stops(tmp_pat
         assert [path.parent.name for path in (shared_db.parent / SERVERS_FOLDER).glob("*/.files")] != []
 
         async with async_playwright() as playwright:
-            browser = await playwright.chromium.launch(
-                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
-            )
+            browser = await launch(playwright)
             page = await browser.new_page(viewport={"width": 1400, "height": 1000})
             await page.goto(url)
             await page.fill("#email", USER)
