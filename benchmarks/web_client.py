@@ -21,7 +21,7 @@ import aiohttp
 import socketio
 
 OUTCOME = "## Outcome:"
-SESSION_ID = re.compile(r"[a-z0-9-]+-\d{8}-\d{6}-[0-9a-f]{6}")
+REVIEW_ACTION = "review"  # the name of the outcome's Review button (agents.ui.review)
 NONCE = re.compile(r"load-nonce-[0-9a-f]{12}")
 
 
@@ -34,7 +34,7 @@ class Seen:
     nonce: str
     thread_ids: set[str] = field(default_factory=set)
     messages: dict[str, str] = field(default_factory=dict)  # step id: latest content
-    session_ids: set[str] = field(default_factory=set)  # from the transcript files offered
+    session_ids: set[str] = field(default_factory=set)  # from the Review button offered with the transcript
     tokens: int = 0
     foreign_tokens: int = 0  # streamed into a message this client was never shown
     asks: int = 0
@@ -111,10 +111,11 @@ class LoadClient:
 
     async def on_element(self, element: dict) -> None:
         self.seen.thread_ids.add(element.get("threadId") or "")
-        self.seen.session_ids.update(SESSION_ID.findall(element.get("name") or ""))
         self.attached(element)
 
     async def on_action(self, action: dict) -> None:
+        if action.get("name") == REVIEW_ACTION:  # its payload names the session (the files have readable names)
+            self.seen.session_ids.add(str((action.get("payload") or {}).get("session_id", "")))
         async with self.actions_changed:
             self.actions[action["id"]] = action
             self.actions_changed.notify_all()
