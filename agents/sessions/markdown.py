@@ -7,17 +7,23 @@ from typing import assert_never
 from agents.core.events import (
     CHAIR,
     DraftUpdated,
+    EndedEarly,
     ErrorEvent,
     Event,
     FloorGiven,
     FloorRequested,
     MeetingRequested,
     Message,
+    NewsRead,
     PhaseStarted,
     PlanMade,
+    SeatChanged,
     SessionEnded,
+    SessionPaused,
+    SessionResumed,
     SessionStarted,
     Token,
+    TurnPassed,
     VoteCast,
 )
 from agents.core.moves import DRAFTING_MOVES
@@ -65,6 +71,10 @@ def _lines(event: Event, names: dict[str, str]) -> list[str]:
         case SessionEnded():
             # The final draft and the outcome get their own sections, from the transcript.
             return []
+        case SessionPaused() | SessionResumed() | NewsRead() | EndedEarly() | TurnPassed() | SeatChanged():
+            # The instructor's controls, in the chair's words (private news is marked as such).
+            private = " (in private)" if event.audience is not None else ""
+            return [f"\n*Chair{private}:* {event.text}"]
         case ErrorEvent():
             return [f"\n> ⚠ {_who(event, names)}: {event.text}"]
         case _:
