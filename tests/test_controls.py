@@ -292,3 +292,31 @@ async def test_control_events_survive_a_transcript_and_show_in_markdown_and_the_
         printer(event)
     shown = console.export_text()
     assert "Markets fall." in shown and "model-b" in shown
+
+
+# -- resuming from a checkpoint ------------------------------------------------------------
+
+
+async def test_a_resumed_session_keeps_the_news_and_does_not_read_it_again(tmp_path):
+    from agents.engine.checkpoints import open_checkpointer
+
+    config = {"session_id": "six-party-controls", "checkpoint_path": tmp_path / "checkpoints.sqlite", "max_turns": 8}
+    first = scripted_session(seed=1, **config)
+
+    def on_record(event):
+        if isinstance(event, Message) and event.speaker != CHAIR and event.turn == 1:
+            first.inject_news(PRIVATE_NEWS, audience=["dprk"])
+
+    stream = first.run(record=on_record)
+    async for event in stream:
+        if isinstance(event, Message) and event.speaker != CHAIR and event.turn == 3:
+            break  # an interruption, two steps after the news was read
+    await stream.aclose()
+    again = scripted_session(seed=1, **config)
+    events = [event async for event in again.run(resume=True)]
+    assert not [e for e in events if isinstance(e, NewsRead)]
+    assert isinstance(events[-1], SessionEnded)
+    async with open_checkpointer(config["checkpoint_path"]) as saver:
+        state = await again.build_graph().compile(checkpointer=saver).aget_state(again.run_config)
+    news = [r for r in state.values["memory"].private if r.kind == "news"]
+    assert [r.audience for r in news] == [("dprk",)]
