@@ -153,6 +153,7 @@ async def test_ending_early_with_nothing_tabled_claims_no_agreement():
     assert isinstance(end, SessionEnded) and end.outcome.ended_early
     assert not end.outcome.consensus and not any(isinstance(e, VoteCast) for e in events)
     assert max(turns(events)) == 1
+    assert "ended early, before any clause came to a vote" in end.outcome.summary
 
 
 # -- a person's clock ----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from agents.core.catalog import Cast
 from agents.core.events import CHAIR, EndedEarly, Event, NewsRead, SeatChanged, SessionPaused, SessionResumed
 from agents.core.memory import TurnRecord
+from agents.core.outcome import Outcome
 from agents.delegates.base import Delegate
 from agents.delegates.human import InputRejected, clean_text
 from agents.engine.state import SessionState
@@ -125,3 +126,10 @@ def end_now(controls: Controls, work: SessionState, vote_at: int, emit: EventWri
         work.segment, work.segment_open = vote_at, False
     text = "The chair ends the talks early: the draft as it stands goes to the consensus call, then the chair closes."
     emit(EndedEarly(phase="session", turn=work.turn, speaker=CHAIR, text=text))
+
+
+def early_end_note(outcome: Outcome) -> str:
+    """What the chair's closing says first when the talks were ended early: no more than the votes show."""
+    if not outcome.clauses:
+        return "The talks were ended early, before any clause came to a vote."
+    return "The talks were ended early; the outcome is only what the votes cast show."

@@ -460,7 +460,7 @@ class Session:
         outcome = work.outcome or chair.no_vote_outcome(self.cast.scenario.consensus_rule)
         words = chair.closing_words(self.cast, outcome, work.draft)
         if work.ended_early:
-            words = f"The talks were ended early; this is what the votes cast show. {words}"
+            words = f"{controls.early_end_note(outcome)} {words}"
         outcome = outcome.model_copy(update={"summary": words, "ended_early": work.ended_early})
         work.outcome = outcome
         emit(Message(phase="closing", turn=work.turn, speaker=CHAIR, text=words))
