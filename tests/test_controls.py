@@ -287,6 +287,7 @@ async def test_control_events_survive_a_transcript_and_show_in_markdown_and_the_
     assert any(e.type == "news" for e in loaded.seen_by(seat).events)
     markdown = transcript_markdown(transcript)
     assert "Markets fall." in markdown and "ends the talks early" in markdown
+    assert "scripted (from turn 1) → model-b (from turn 2)" in markdown
     console = Console(record=True, width=200)
     printer = EventPrinter(session.cast, console)
     for event in loaded.events:

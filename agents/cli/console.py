@@ -13,6 +13,7 @@ from agents.core.catalog import Cast
 from agents.core.draft import Draft
 from agents.core.events import (
     CHAIR,
+    ControlEvent,
     DraftUpdated,
     EndedEarly,
     ErrorEvent,
@@ -123,9 +124,7 @@ class EventPrinter:
         self._end_stream()
         self.console.print(Text.assemble("  ", self.name(CHAIR), ": ", Text(event.text, style="magenta")))
 
-    def on_chair_notice(
-        self, event: SessionPaused | SessionResumed | NewsRead | EndedEarly | TurnPassed | SeatChanged
-    ) -> None:
+    def on_chair_notice(self, event: ControlEvent) -> None:
         """An instructor's control as the chair announces it (a pause, news, a passed turn, a seat handed over)."""
         self._end_stream()
         self.console.print(Text.assemble("  ", self.who(event, CHAIR), ": ", Text(event.text, style="yellow")))

@@ -198,7 +198,7 @@ class SeatChanged(EventBase):
     text: str = ""
 
 
-CONTROL_EVENTS = (SessionPaused, SessionResumed, NewsRead, EndedEarly, TurnPassed, SeatChanged)
+ControlEvent = SessionPaused | SessionResumed | NewsRead | EndedEarly | TurnPassed | SeatChanged
 """The instructor's controls as the chair announces them: every one carries the chair's ``text``."""
 
 

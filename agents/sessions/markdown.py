@@ -30,7 +30,7 @@ from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
 from agents.core.plans import plan_lines
 from agents.core.verdict import VOTE_WORDS, condition_lines, summary_markdown, undecided_note
-from agents.sessions.transcript import Transcript
+from agents.sessions.transcript import DelegationInfo, Transcript
 
 
 def _event_lines(transcript: Transcript, names: dict[str, str]) -> list[str]:
@@ -127,6 +127,13 @@ def _outcome_lines(outcome: Outcome, names: dict[str, str]) -> list[str]:
     return lines
 
 
+def _holders(delegation: DelegationInfo) -> str:
+    """Who held the seat: its model, or each holder and the turn it took over when the seat changed hands."""
+    if not delegation.held_by:
+        return delegation.model
+    return " → ".join(f"{h.model} (from turn {h.from_turn})" for h in delegation.held_by)
+
+
 def transcript_markdown(transcript: Transcript) -> str:
     names = transcript.names()
     scenario = transcript.scenario
@@ -143,7 +150,7 @@ def transcript_markdown(transcript: Transcript) -> str:
         "",
         "| Delegation | Head | Model |",
         "|---|---|---|",
-        *[f"| {d.short_name} | {d.head} | {d.model} |" for d in transcript.delegations],
+        *[f"| {d.short_name} | {d.head} | {_holders(d)} |" for d in transcript.delegations],
     ]
     lines += _event_lines(transcript, names)
     if transcript.draft is not None:
