@@ -13,18 +13,25 @@ from agents.core.catalog import Cast
 from agents.core.draft import Draft
 from agents.core.events import (
     CHAIR,
+    ControlEvent,
     DraftUpdated,
+    EndedEarly,
     ErrorEvent,
     Event,
     FloorGiven,
     FloorRequested,
     MeetingRequested,
     Message,
+    NewsRead,
     PhaseStarted,
     PlanMade,
+    SeatChanged,
     SessionEnded,
+    SessionPaused,
+    SessionResumed,
     SessionStarted,
     Token,
+    TurnPassed,
     VoteCast,
 )
 from agents.core.outcome import Outcome
@@ -85,6 +92,8 @@ class EventPrinter:
                 self.on_plan(event)
             case SessionEnded():
                 self.on_session_ended(event)
+            case SessionPaused() | SessionResumed() | NewsRead() | EndedEarly() | TurnPassed() | SeatChanged():
+                self.on_chair_notice(event)
             case ErrorEvent():
                 self.on_error(event)
             case _:
@@ -114,6 +123,11 @@ class EventPrinter:
     def on_meeting_requested(self, event: MeetingRequested) -> None:
         self._end_stream()
         self.console.print(Text.assemble("  ", self.name(CHAIR), ": ", Text(event.text, style="magenta")))
+
+    def on_chair_notice(self, event: ControlEvent) -> None:
+        """An instructor's control as the chair announces it (a pause, news, a passed turn, a seat handed over)."""
+        self._end_stream()
+        self.console.print(Text.assemble("  ", self.who(event, CHAIR), ": ", Text(event.text, style="yellow")))
 
     def on_token(self, event: Token) -> None:
         if self.streaming != event.speaker:

@@ -152,6 +152,56 @@ class SessionEnded(EventBase):
     text: str = ""
 
 
+class SessionPaused(EventBase):
+    """The instructor paused the talks: the chair starts no new turn, ballot or plan until resumed."""
+
+    type: Literal["session_paused"] = "session_paused"
+    text: str = ""
+
+
+class SessionResumed(EventBase):
+    """The talks go on after a pause."""
+
+    type: Literal["session_resumed"] = "session_resumed"
+    text: str = ""
+
+
+class NewsRead(EventBase):
+    """The chair reads a scenario event (news) between turns; ``audience`` is who heard it (None: all)."""
+
+    type: Literal["news"] = "news"
+    text: str
+    dated: str | None = Field(default=None, description="the date the news carries, as the instructor gave it")
+
+
+class EndedEarly(EventBase):
+    """The chair closed the talks before the programme ran out; the consensus call still decides the outcome."""
+
+    type: Literal["ended_early"] = "ended_early"
+    text: str = ""
+
+
+class TurnPassed(EventBase):
+    """The chair passed ``speaker``'s turn (the instructor's call): the seat yielded without answering."""
+
+    type: Literal["turn_passed"] = "turn_passed"
+    text: str = ""
+
+
+class SeatChanged(EventBase):
+    """Seat ``speaker`` changed hands: ``previous`` held it, ``current`` holds it from turn ``from_turn``."""
+
+    type: Literal["seat_changed"] = "seat_changed"
+    previous: str
+    current: str
+    from_turn: int
+    text: str = ""
+
+
+ControlEvent = SessionPaused | SessionResumed | NewsRead | EndedEarly | TurnPassed | SeatChanged
+"""The instructor's controls as the chair announces them: every one carries the chair's ``text``."""
+
+
 class ErrorEvent(EventBase):
     type: Literal["error"] = "error"
     text: str
@@ -170,6 +220,12 @@ Event = Annotated[
     | VoteCast
     | PlanMade
     | SessionEnded
+    | SessionPaused
+    | SessionResumed
+    | NewsRead
+    | EndedEarly
+    | TurnPassed
+    | SeatChanged
     | ErrorEvent,
     Field(discriminator="type"),
 ]

@@ -92,6 +92,7 @@ class Outcome(BaseModel):
     conditions: list[ConditionCheck] = Field(default_factory=list, description="conditional acceptances, checked")
     summary: str = ""
     chair_summary: list[SummaryPoint] = Field(default_factory=list)
+    ended_early: bool = Field(default=False, description="the chair closed the talks before the programme ran out")
 
     def numbers(self, status: ClauseStatus) -> list[int]:
         """The numbers of the clauses with this status."""

@@ -73,6 +73,7 @@ class TurnResult:
     repaired: bool = False
     fallback: bool = False
     note: str | None = None
+    passed: bool = False  # the chair passed the turn before the seat answered
 
 
 @dataclass

@@ -13,7 +13,6 @@ later prompts. A seat without a planner makes no plan: no model call, no event, 
 
 from __future__ import annotations
 
-import asyncio
 import re
 import unicodedata
 from collections.abc import Awaitable, Callable
@@ -29,6 +28,7 @@ from agents.delegates.base import (
     VoteContext,
     VoteResult,
 )
+from agents.delegates.clock import TurnClock
 
 MAX_TEXT_CHARS = 4000
 PERSON_LABEL = "person"
@@ -82,16 +82,38 @@ class HumanDelegate:
         self.label = label
         self.grace_seconds = grace_seconds
         self.planner = planner
+        self._clock: TurnClock | None = None
+        self._passed = False
 
     async def _within_time(self, asking: Awaitable[_Answer | None]) -> _Answer | None:
-        """The prompter's answer; None if it gave none, or hung past the limit (plus a grace period)."""
+        """The prompter's answer; None if it gave none, hung past the limit (plus a grace period),
+        or the chair passed the turn. ``extend_time`` moves the limit while it runs."""
+        self._clock = TurnClock(self.timeout_seconds + self.grace_seconds)
         try:
-            return await asyncio.wait_for(asking, timeout=self.timeout_seconds + self.grace_seconds)
-        except TimeoutError:
-            return None
+            return await self._clock.wait(asking)
+        finally:
+            self._passed = self._clock.passed
+            self._clock = None
+
+    def extend_time(self, seconds: float) -> bool:
+        """Give the running answer ``seconds`` more; False if the person is not being asked."""
+        if self._clock is None:
+            return False
+        self._clock.extend(seconds)
+        return True
+
+    def pass_turn(self) -> bool:
+        """End the running answer now: the seat yields (the engine says the chair passed it)."""
+        if self._clock is None:
+            return False
+        self._clock.pass_turn()
+        return True
 
     async def take_turn(self, context: TurnContext, on_text: TextSink) -> TurnResult:
         move = await self._within_time(self.prompter.ask_move(context))
+        if move is None and self._passed:
+            await self.prompter.tell("The chair passed your turn: your delegation yields the floor.")
+            return TurnResult(Move(kind="yield"), self.label, passed=True)
         if move is None:
             note = f"no answer within {self.timeout_seconds:.0f} s: {context.persona.short_name} yields"
             await self.prompter.tell(f"Time is up: your delegation yields the floor ({self.timeout_seconds:.0f} s).")

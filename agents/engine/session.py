@@ -43,6 +43,7 @@ from agents.core.events import (
     SessionEnded,
     SessionStarted,
     Token,
+    TurnPassed,
     VoteCast,
 )
 from agents.core.ids import MAX_ID_LENGTH
@@ -51,7 +52,8 @@ from agents.core.memory import TurnRecord
 from agents.core.moves import Move, normalise_ballot
 from agents.core.outcome import Outcome
 from agents.delegates.base import Delegate, TurnContext, TurnResult, VoteContext, VoteResult
-from agents.engine import chair, mediation, planning, summary
+from agents.delegates.clock import TimedSeat
+from agents.engine import chair, controls, mediation, planning, summary
 from agents.engine.checkpoints import open_checkpointer
 from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate, with_request
 from agents.engine.programme import Segment, build_programme, meeting_segment
@@ -148,7 +150,7 @@ class Session:
         if missing:
             raise ValueError(f"no delegate for seats: {', '.join(missing)}")
         self.cast = cast
-        self.delegates = delegates
+        self.delegates: dict[str, Delegate] = dict(delegates)
         self.chair_model = chair_model
         self.config = config or SessionConfig()
         self.session_id = self.config.session_id or new_session_id(cast.scenario.id)
@@ -158,6 +160,8 @@ class Session:
         self._floor_requests: list[str] = []
         self._told_held: set[str] = set()  # requesters told their request waits for the table
         self._record: EventWriter = _ignore
+        self.controls = controls.Controls()
+        self._answering: str | None = None  # the seat whose turn is running
 
     def request_floor(self, party: str) -> None:
         """A delegation asks for the floor between turns (a person's button, say).
@@ -166,6 +170,58 @@ class Session:
         """
         if party in self.parties and party not in self._floor_requests:
             self._floor_requests.append(party)
+
+    # -- the instructor's controls (``agents.engine.controls``) ---------------------------------
+
+    def pause(self) -> None:
+        """Start no new turn, ballot or plan until ``resume_play``; a call already running finishes."""
+        self.controls.resumed.clear()
+
+    def resume_play(self) -> None:
+        """Go on after ``pause`` (not to be confused with ``run(resume=True)``, which resumes a checkpoint)."""
+        self.controls.resumed.set()
+
+    def inject_news(self, text: str, audience: list[str] | None = None, dated: str | None = None) -> None:
+        """The chair reads ``text`` to ``audience`` (None: everyone) at the next point between turns.
+
+        Raises:
+            InputRejected: the text is empty or too long, or the audience names no seated delegation.
+        """
+        self.controls.news.append(controls.check_news(self.cast, text, audience, dated))
+
+    def end_early(self) -> None:
+        """Close the current segment at the next point between turns and go to the consensus call."""
+        self.controls.end = True
+
+    def hand_seat(self, seat: str, delegate: Delegate) -> None:
+        """``delegate`` holds ``seat`` from the next turn the chair gives."""
+        if seat not in self.parties:
+            raise ValueError(f"no seat {seat!r} at this table")
+        self.controls.seats.append((seat, delegate))
+
+    def extend_turn(self, seconds: float) -> bool:
+        """Give the person answering now ``seconds`` more; False if no person's answer is running."""
+        seat = self._timed_seat()
+        return seat is not None and seconds > 0 and seat.extend_time(seconds)
+
+    def pass_turn(self) -> bool:
+        """The chair passes the running person's turn: the seat yields. False if none is running."""
+        seat = self._timed_seat()
+        return seat is not None and seat.pass_turn()
+
+    def _timed_seat(self) -> TimedSeat | None:
+        delegate = self.delegates.get(self._answering) if self._answering else None
+        return delegate if isinstance(delegate, TimedSeat) else None
+
+    async def apply_controls(self, work: SessionState, emit: EventWriter) -> None:
+        """The instructor's requests, at the start of the chair's step: between turns."""
+        await controls.hold_while_paused(self.controls, work, emit)
+        controls.hand_seats(self.cast, self.controls, self.delegates, work, emit)
+        news, self.controls.news = self.controls.news, []
+        for item in news:
+            controls.read_news(self.cast, work, item, emit)
+        vote_at = next((i for i, s in enumerate(self.programme) if s.is_vote), len(self.programme))
+        controls.end_now(self.controls, work, vote_at, emit)
 
     # -- running -----------------------------------------------------------------------------
 
@@ -243,6 +299,10 @@ class Session:
     def budget_spent(self, turn: int) -> bool:
         return self.config.max_turns is not None and turn >= self.config.max_turns
 
+    def closing(self, work: SessionState) -> bool:
+        """No more talk: the turn budget is spent, or the talks were ended early."""
+        return work.ended_early or self.budget_spent(work.turn)
+
     def segment_full(self, work: SessionState) -> bool:
         """Whether the segment has had the delegate turns ``segment_turns`` allows it."""
         cap = self.config.segment_turns
@@ -252,15 +312,16 @@ class Session:
         """Advance through the programme until someone must act: a speaker, the vote, or the end."""
         emit = task_writer(self._record)
         work = state.model_copy()
+        await self.apply_controls(work, emit)
         while (segment := self.segment_at(work)) is not None:
             if not work.segment_open:
-                if work.meeting is None and work.meeting_queue and not self.budget_spent(work.turn):
+                if work.meeting is None and work.meeting_queue and not self.closing(work):
                     work.meeting, work.meeting_queue = work.meeting_queue[0], work.meeting_queue[1:]
                     continue  # a granted meeting is held before the next segment opens
-                if self.budget_spent(work.turn) and segment.kind not in ("drafting", "consensus"):
+                if self.closing(work) and segment.kind not in ("drafting", "consensus"):
                     self.end_segment(work)
                     continue
-                if planning.plans_due(self.cast.scenario, work, segment, self.budget_spent(work.turn)):
+                if planning.plans_due(self.cast.scenario, work, segment, self.closing(work)):
                     return self.call_plans(work)
                 self.open_segment(work, segment, emit)
                 await self.mediate(work, segment, emit)
@@ -296,7 +357,7 @@ class Session:
 
     def chair_update(self, work: SessionState) -> dict[str, Any]:
         fields: tuple[str, ...] = ("segment", "segment_open", "floor", "rotation", "speaker", "draft", "outcome")
-        fields += ("meeting", "meeting_queue", "opened_at")
+        fields += ("meeting", "meeting_queue", "opened_at", "memory", "ended_early")
         return {name: getattr(work, name) for name in fields}
 
     def open_segment(self, work: SessionState, segment: Segment, emit: EventWriter) -> None:
@@ -352,7 +413,7 @@ class Session:
         emit(FloorRequested(phase=segment.kind, turn=work.turn, speaker=party, held=True, text=text, audience=[party]))
 
     async def next_speaker(self, work: SessionState, segment: Segment) -> chair.FloorDecision | None:
-        if self.budget_spent(work.turn) or self.segment_full(work):
+        if self.closing(work) or self.segment_full(work):
             return None
         candidates, reason = self.policy.candidates(work.floor)
         if not candidates:
@@ -398,7 +459,9 @@ class Session:
     def close_session(self, work: SessionState, emit: EventWriter) -> None:
         outcome = work.outcome or chair.no_vote_outcome(self.cast.scenario.consensus_rule)
         words = chair.closing_words(self.cast, outcome, work.draft)
-        outcome = outcome.model_copy(update={"summary": words})
+        if work.ended_early:
+            words = f"{controls.early_end_note(outcome)} {words}"
+        outcome = outcome.model_copy(update={"summary": words, "ended_early": work.ended_early})
         work.outcome = outcome
         emit(Message(phase="closing", turn=work.turn, speaker=CHAIR, text=words))
         emit(SessionEnded(phase="closing", turn=work.turn, outcome=outcome, draft=work.draft, text=words))
@@ -526,6 +589,7 @@ class Session:
         self, speaker: str, context: TurnContext, on_text: Callable[[str], None], emit: EventWriter
     ) -> TurnResult:
         delegate = self.delegates[speaker]
+        self._answering = speaker
         try:
             with during_turn(context.turn):
                 result = await delegate.take_turn(context, on_text)
@@ -533,6 +597,11 @@ class Session:
             text = f"{context.persona.short_name} could not take its turn ({type(error).__name__}: {error}); it yields"
             emit(ErrorEvent(phase=context.phase.kind, turn=context.turn, speaker=speaker, text=text))
             return TurnResult(Move(kind="yield"), model=delegate.label)
+        finally:
+            self._answering = None
+        if result.passed:
+            text = f"The chair passes {context.persona.short_name}'s turn."
+            emit(TurnPassed(phase=context.phase.kind, turn=context.turn, speaker=speaker, text=text))
         if result.note:
             emit(ErrorEvent(phase=context.phase.kind, turn=context.turn, speaker=speaker, text=result.note))
         return result

@@ -51,6 +51,7 @@ class SessionState(BaseModel):
     )
     planned: int = Field(default=-1, description="the last segment the delegations planned for")
     opened_at: int = Field(default=0, description="delegate turns taken when the current segment opened")
+    ended_early: bool = Field(default=False, description="the instructor ended the talks early")
 
 
 def seat_task(state: SessionState, party: str) -> dict[str, Any]:

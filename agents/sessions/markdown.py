@@ -7,24 +7,30 @@ from typing import assert_never
 from agents.core.events import (
     CHAIR,
     DraftUpdated,
+    EndedEarly,
     ErrorEvent,
     Event,
     FloorGiven,
     FloorRequested,
     MeetingRequested,
     Message,
+    NewsRead,
     PhaseStarted,
     PlanMade,
+    SeatChanged,
     SessionEnded,
+    SessionPaused,
+    SessionResumed,
     SessionStarted,
     Token,
+    TurnPassed,
     VoteCast,
 )
 from agents.core.moves import DRAFTING_MOVES
 from agents.core.outcome import Outcome
 from agents.core.plans import plan_lines
 from agents.core.verdict import VOTE_WORDS, condition_lines, summary_markdown, undecided_note
-from agents.sessions.transcript import Transcript
+from agents.sessions.transcript import DelegationInfo, Transcript
 
 
 def _event_lines(transcript: Transcript, names: dict[str, str]) -> list[str]:
@@ -65,6 +71,10 @@ def _lines(event: Event, names: dict[str, str]) -> list[str]:
         case SessionEnded():
             # The final draft and the outcome get their own sections, from the transcript.
             return []
+        case SessionPaused() | SessionResumed() | NewsRead() | EndedEarly() | TurnPassed() | SeatChanged():
+            # The instructor's controls, in the chair's words (private news is marked as such).
+            private = " (in private)" if event.audience is not None else ""
+            return [f"\n*Chair{private}:* {event.text}"]
         case ErrorEvent():
             return [f"\n> ⚠ {_who(event, names)}: {event.text}"]
         case _:
@@ -117,6 +127,13 @@ def _outcome_lines(outcome: Outcome, names: dict[str, str]) -> list[str]:
     return lines
 
 
+def _holders(delegation: DelegationInfo) -> str:
+    """Who held the seat: its model, or each holder and the turn it took over when the seat changed hands."""
+    if not delegation.held_by:
+        return delegation.model
+    return " → ".join(f"{h.model} (from turn {h.from_turn})" for h in delegation.held_by)
+
+
 def transcript_markdown(transcript: Transcript) -> str:
     names = transcript.names()
     scenario = transcript.scenario
@@ -133,7 +150,7 @@ def transcript_markdown(transcript: Transcript) -> str:
         "",
         "| Delegation | Head | Model |",
         "|---|---|---|",
-        *[f"| {d.short_name} | {d.head} | {d.model} |" for d in transcript.delegations],
+        *[f"| {d.short_name} | {d.head} | {_holders(d)} |" for d in transcript.delegations],
     ]
     lines += _event_lines(transcript, names)
     if transcript.draft is not None:

@@ -44,7 +44,19 @@ class ScenarioInfo(BaseModel):
         return self.as_of or self.date
 
 
+class SeatHolder(BaseModel):
+    """Who held a seat (a model's or a person's label) from which delegate turn on."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    model: str
+    from_turn: int
+
+
 class DelegationInfo(BaseModel):
+    """One delegation. ``model`` is who held its seat at the start; ``held_by`` lists every holder
+    once the seat changed hands (empty if it never did)."""
+
     model_config = ConfigDict(extra="forbid")
 
     id: SafeId
@@ -52,6 +64,15 @@ class DelegationInfo(BaseModel):
     short_name: str
     head: str
     model: str
+    held_by: list[SeatHolder] = Field(default_factory=list)
+
+    def hand_over(self, previous: str, current: str, from_turn: int) -> None:
+        """Note a handover; noting the same one twice (a resumed journal) changes nothing."""
+        if not self.held_by:
+            self.held_by.append(SeatHolder(model=previous, from_turn=1))
+        holder = SeatHolder(model=current, from_turn=from_turn)
+        if holder not in self.held_by:
+            self.held_by.append(holder)
 
 
 class ParentRef(BaseModel):

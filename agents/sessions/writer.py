@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from agents.core.events import Event, SessionEnded, Token
+from agents.core.events import Event, SeatChanged, SessionEnded, Token
 from agents.core.output import session_file, write_atomically
 from agents.llm.recording import Recorder
 from agents.sessions.journal import JournalEntry, JournalWriter, journal_text
@@ -129,6 +129,10 @@ class TranscriptWriter:
 
     def _record(self, event: Event) -> None:
         self.transcript.events.append(event)
+        if isinstance(event, SeatChanged):
+            for delegation in self.transcript.delegations:
+                if delegation.id == event.speaker:
+                    delegation.hand_over(event.previous, event.current, event.from_turn)
         if isinstance(event, SessionEnded):
             self.transcript.draft = event.draft
             self.transcript.outcome = event.outcome

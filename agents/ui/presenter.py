@@ -15,17 +15,23 @@ from agents.core.draft import Draft
 from agents.core.events import (
     CHAIR,
     DraftUpdated,
+    EndedEarly,
     ErrorEvent,
     Event,
     FloorGiven,
     FloorRequested,
     MeetingRequested,
     Message,
+    NewsRead,
     PhaseStarted,
     PlanMade,
+    SeatChanged,
     SessionEnded,
+    SessionPaused,
+    SessionResumed,
     SessionStarted,
     Token,
+    TurnPassed,
     VoteCast,
 )
 from agents.core.moves import DRAFTING_MOVES
@@ -122,6 +128,9 @@ class Presenter:
                 return self._on_plan(event)
             case SessionEnded():
                 return self._on_session_ended(event)
+            case SessionPaused() | SessionResumed() | NewsRead() | EndedEarly() | TurnPassed() | SeatChanged():
+                # The instructor's controls, in the chair's words; the classroom page may do more later.
+                return [Shown("post", self.author(CHAIR), f"*{event.text}*{self.private_tag(event)}", "notice")]
             case ErrorEvent():
                 return self._on_error(event)
             case _:
