@@ -23,6 +23,7 @@ from agents.core.draft import Draft
 from agents.core.events import (
     CHAIR,
     DraftUpdated,
+    EndedEarly,
     ErrorEvent,
     Event,
     EventBase,
@@ -30,11 +31,16 @@ from agents.core.events import (
     FloorRequested,
     MeetingRequested,
     Message,
+    NewsRead,
     PhaseStarted,
     PlanMade,
+    SeatChanged,
     SessionEnded,
+    SessionPaused,
+    SessionResumed,
     SessionStarted,
     Token,
+    TurnPassed,
     VoteCast,
 )
 from agents.core.moves import CastVote, Move
@@ -86,6 +92,12 @@ def one_of_each(cast: Cast) -> list[EventBase]:
         ),
         SessionEnded(phase="session", outcome=outcome, draft=draft, text="Closed."),
         ErrorEvent(phase="opening", speaker=CHAIR, text="Something failed."),
+        SessionPaused(phase="discussion", speaker=CHAIR, text="The chair suspends the talks."),
+        SessionResumed(phase="discussion", speaker=CHAIR, text="The talks resume."),
+        NewsRead(phase="discussion", speaker=CHAIR, text="News from Pyongyang.", dated="2003-08-28"),
+        EndedEarly(phase="discussion", speaker=CHAIR, text="The chair closes the talks early."),
+        TurnPassed(phase="discussion", speaker=party, text="The chair passes the turn."),
+        SeatChanged(phase="discussion", speaker=party, previous="person", current="scripted", from_turn=3),
     ]
     assert {type(event) for event in events} == set(EVENT_TYPES), "add the new event type here"
     return events
