@@ -152,21 +152,25 @@ class SessionEnded(EventBase):
     text: str = ""
 
 
-class SessionPaused(EventBase):
+class ChairNotice(EventBase):
+    """An instructor's control as the chair announces it, in ``text``."""
+
+    text: str = ""
+
+
+class SessionPaused(ChairNotice):
     """The instructor paused the talks: the chair starts no new turn, ballot or plan until resumed."""
 
     type: Literal["session_paused"] = "session_paused"
-    text: str = ""
 
 
-class SessionResumed(EventBase):
+class SessionResumed(ChairNotice):
     """The talks go on after a pause."""
 
     type: Literal["session_resumed"] = "session_resumed"
-    text: str = ""
 
 
-class NewsRead(EventBase):
+class NewsRead(ChairNotice):
     """The chair reads a scenario event (news) between turns; ``audience`` is who heard it (None: all)."""
 
     type: Literal["news"] = "news"
@@ -174,28 +178,25 @@ class NewsRead(EventBase):
     dated: str | None = Field(default=None, description="the date the news carries, as the instructor gave it")
 
 
-class EndedEarly(EventBase):
+class EndedEarly(ChairNotice):
     """The chair closed the talks before the programme ran out; the consensus call still decides the outcome."""
 
     type: Literal["ended_early"] = "ended_early"
-    text: str = ""
 
 
-class TurnPassed(EventBase):
+class TurnPassed(ChairNotice):
     """The chair passed ``speaker``'s turn (the instructor's call): the seat yielded without answering."""
 
     type: Literal["turn_passed"] = "turn_passed"
-    text: str = ""
 
 
-class SeatChanged(EventBase):
+class SeatChanged(ChairNotice):
     """Seat ``speaker`` changed hands: ``previous`` held it, ``current`` holds it from turn ``from_turn``."""
 
     type: Literal["seat_changed"] = "seat_changed"
     previous: str
     current: str
     from_turn: int
-    text: str = ""
 
 
 ControlEvent = SessionPaused | SessionResumed | NewsRead | EndedEarly | TurnPassed | SeatChanged
