@@ -41,3 +41,15 @@ async def launch(playwright):
     return await playwright.chromium.launch(
         executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
     )
+
+
+# How long a click or a wait may take: a long conversation renders slowly on 2 busy cores, and
+# Playwright's default (30 s) then fails a test that is only slow. Still a limit, not a sleep.
+ACTION_TIMEOUT_MS = 120_000
+
+
+async def new_page(browser, **options):
+    """A page (``options`` as Playwright's ``new_page``) whose clicks and waits allow ``ACTION_TIMEOUT_MS``."""
+    page = await browser.new_page(**options)
+    page.set_default_timeout(ACTION_TIMEOUT_MS)
+    return page

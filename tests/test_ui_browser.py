@@ -11,7 +11,7 @@ import re
 
 import pytest
 
-from tests.browser import ARTIFACTS, BROWSER_MARKS, click_and_wait_until_gone, launch
+from tests.browser import ARTIFACTS, BROWSER_MARKS, click_and_wait_until_gone, launch, new_page
 from tests.browser import log_in as sign_in
 from tests.helpers import running_ui
 
@@ -62,7 +62,7 @@ async def test_a_person_plays_russia_votes_and_finds_the_session_in_history(ui_s
 
     async with async_playwright() as playwright:
         browser = await launch(playwright)
-        page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = await new_page(browser, viewport={"width": 1400, "height": 1000})
         await log_in(page, ui_server["url"])
         await page.locator("#chat-profiles").get_by_text("six-party-2003").wait_for()
         await page.get_by_role("button", name="Russia", exact=True).click()
@@ -104,7 +104,7 @@ async def test_the_login_page_says_so_when_wrong_passwords_are_refused(ui_server
 
     async with async_playwright() as playwright:
         browser = await launch(playwright)
-        page = await browser.new_page()
+        page = await new_page(browser)
         await page.route(re.compile(r"^(?!http://(127\.0\.0\.1|localhost)).*"), lambda route: route.abort())
         await page.goto(ui_server["url"])
         statuses = []
@@ -128,7 +128,7 @@ async def test_the_login_page_asks_for_a_username_and_words_a_wrong_password(ui_
 
     async with async_playwright() as playwright:
         browser = await launch(playwright)
-        page = await browser.new_page()
+        page = await new_page(browser)
         await page.goto(ui_server["url"])
         await page.locator("label[for=email]", has_text=re.compile(r"^Username$")).wait_for()
         await page.fill("#email", USER)
@@ -156,7 +156,7 @@ async def test_a_session_loads_nothing_from_other_hosts(ui_server):
 
     async with async_playwright() as playwright:
         browser = await launch(playwright)
-        page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+        page = await new_page(browser, viewport={"width": 1400, "height": 1000})
         requested: list[str] = []
         page.on("request", lambda request: requested.append(request.url))
         page.on("websocket", lambda socket: requested.append(socket.url))

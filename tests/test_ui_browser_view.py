@@ -14,7 +14,7 @@ import re
 
 import pytest
 
-from tests.browser import ARTIFACTS, BROWSER_MARKS, click_and_wait_until_gone, launch
+from tests.browser import ARTIFACTS, BROWSER_MARKS, click_and_wait_until_gone, launch, new_page
 from tests.browser import log_in as sign_in
 from tests.helpers import running_ui
 
@@ -139,7 +139,7 @@ async def test_a_person_follows_the_talks_on_a_phone(ui_server):
 
     async with async_playwright() as playwright:
         browser = await launch(playwright)
-        page = await browser.new_page(viewport={"width": 390, "height": 844})
+        page = await new_page(browser, viewport={"width": 390, "height": 844})
         play = Play(page)
         try:
             await log_in(page, ui_server["url"])

@@ -12,7 +12,7 @@ import shutil
 import signal
 
 from agents.cli.app_folder import SERVERS_FOLDER
-from tests.browser import ARTIFACTS, BROWSER_MARKS, launch
+from tests.browser import ARTIFACTS, BROWSER_MARKS, launch, new_page
 from tests.helpers import running_ui
 
 USER, PASSWORD = "tester", "correct horse battery"
@@ -33,7 +33,7 @@ async def test_a_server_goes_on_when_another_from_the_same_install_stops(tmp_pat
 
         async with async_playwright() as playwright:
             browser = await launch(playwright)
-            page = await browser.new_page(viewport={"width": 1400, "height": 1000})
+            page = await new_page(browser, viewport={"width": 1400, "height": 1000})
             await page.goto(url)
             await page.fill("#email", USER)
             await page.fill("#password", PASSWORD)
