@@ -41,6 +41,7 @@ async def test_a_server_goes_on_when_another_from_the_same_install_stops(tmp_pat
             try:
                 await page.get_by_role("button", name="Russia", exact=True).click(timeout=120_000)
                 await page.get_by_text("You sit as Russia.").wait_for(timeout=30_000)
+                await page.get_by_role("button", name="Draft and brief", exact=True).click()  # as a user opens it
                 await page.get_by_text("Private instructions (yours only)").wait_for()  # the brief, in the side panel
                 await page.get_by_text("Opening statements").first.wait_for(timeout=30_000)  # the chair opens
             except Exception:
