@@ -17,7 +17,8 @@ from agents.delegates.base import TurnContext, VoteContext
 from agents.delegates.model import turn_messages, vote_messages
 from agents.engine.positions import positions_on, recent_speech
 from agents.engine.programme import build_programme
-from agents.review.record_judge import Act, record_lines
+from agents.review.record import Act
+from agents.review.record_judge import record_lines
 from agents.review.schema import ClauseResult, VoteCell
 from agents.review.scores import JudgeEvidence
 from agents.testing import FunctionChatModel, scripted_session

@@ -9,13 +9,15 @@ one carrying what it held there, or proposed wording it refused.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from agents.core.catalog import Catalog
 from agents.core.record import DelegationRecord, Record, RecordItem, find_record, record_of
 from agents.core.record_match import LEXICAL, band_verdict, candidates, lexical_points, matches, table_words
 from agents.core.text import shorten
 from agents.review.outcome import final_draft
 from agents.review.record_schema import Departure, RecordPointResult, RecordReview
-from agents.review.schema import ClauseResult, Review
+from agents.review.schema import Review
 from agents.sessions.transcript import Transcript
 
 
@@ -27,47 +29,61 @@ def record_for(transcript: Transcript, catalog: Catalog | None = None) -> Record
     return record_of(scenario_id, transcript.settings.scenario)
 
 
-def _clause_departures(
-    delegation: str, line: DelegationRecord, clause: ClauseResult, skip: frozenset[str]
-) -> list[Departure]:
-    found = []
-    checks = (("accepted", clause.accept, line.rejects), ("objected", clause.object, line.holds))
-    for kind, voters, items in checks:
-        if delegation in voters:
-            found += [
-                _departure(delegation, kind, clause.number, None, clause.text, item)
-                for item in items
-                if matches(item.text, clause.text, skip)
-            ]
-    return found
+@dataclass(frozen=True)
+class Act:
+    """A vote or a wording of one delegation: what a departure can be (``kind`` as in ``Departure``)."""
+
+    label: str
+    kind: str
+    clause: int
+    turn: int | None
+    text: str
 
 
-def _departure(delegation: str, kind: str, clause: int, turn: int | None, text: str, item: RecordItem) -> Departure:
+# Which record lines each kind of act can depart from.
+DEPARTS_FROM = {"accepted": "rejects", "proposed": "rejects", "objected": "holds"}
+
+
+def acts_of(review: Review, delegation: str) -> list[Act]:
+    """The delegation's votes at the consensus call and the wordings it proposed or amended to."""
+    acts = []
+    for clause in review.outcome.clauses:
+        for kind, voters in (("accepted", clause.accept), ("objected", clause.object)):
+            if delegation in voters:
+                acts.append(Act(f"{kind} clause {clause.number}", kind, clause.number, None, clause.text))
+    for history in review.clauses:
+        for version in history.versions:
+            if version.by == delegation and version.action in ("proposed", "amended"):
+                label = f"{version.action} clause {history.number} at turn {version.turn}"
+                acts.append(Act(label, "proposed", history.number, version.turn, version.text))
+    return acts
+
+
+def departure(delegation: str, act: Act, item: RecordItem, how: str = LEXICAL, reason: str = "") -> Departure:
+    """``act`` of ``delegation`` as a departure from the record's ``item``, decided by ``how``."""
     return Departure.model_validate(
         {
             "delegation": delegation,
-            "kind": kind,
-            "clause": clause,
-            "turn": turn,
-            "clause_text": shorten(text, 240),
+            "kind": act.kind,
+            "clause": act.clause,
+            "turn": act.turn,
+            "clause_text": shorten(act.text, 240),
             "recorded": item.text,
             "source": item.source,
-            "how": LEXICAL,
+            "how": how,
+            "reason": reason,
         }
     )
 
 
-def _wording_departures(
+def _lexical_departures(
     review: Review, delegation: str, line: DelegationRecord, skip: frozenset[str]
 ) -> list[Departure]:
-    """Wording the delegation proposed or amended a clause to that carries what it refused."""
     return [
-        _departure(delegation, "proposed", history.number, version.turn, version.text, item)
-        for history in review.clauses
-        for version in history.versions
-        if version.by == delegation and version.action in ("proposed", "amended")
-        for item in line.rejects
-        if matches(item.text, version.text, skip)
+        departure(delegation, act, item)
+        for act in acts_of(review, delegation)
+        for item in (line.rejects if DEPARTS_FROM[act.kind] == "rejects" else line.holds)
+        if matches(item.text, act.text, skip)
     ]
 
 
@@ -78,8 +94,7 @@ def departures(review: Review, record: Record) -> dict[str, list[Departure]]:
     for seat in review.delegations:
         line = record.delegations.get(seat.id)
         if line is not None:
-            votes = [d for clause in review.outcome.clauses for d in _clause_departures(seat.id, line, clause, skip)]
-            found[seat.id] = votes + _wording_departures(review, seat.id, line, skip)
+            found[seat.id] = _lexical_departures(review, seat.id, line, skip)
     return found
 
 

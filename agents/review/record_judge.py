@@ -12,7 +12,6 @@ nothing usable, leaves the lexical decision in place, labelled as such.
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage, SystemMessage
@@ -22,10 +21,9 @@ from agents.core.catalog import Catalog
 from agents.core.prompts import render
 from agents.core.record import DelegationRecord, Record, RecordItem
 from agents.core.record_match import LEXICAL, candidates
-from agents.core.text import shorten
 from agents.llm.structured import ask_structured
 from agents.review.outcome import final_draft
-from agents.review.record import record_for, record_review, section
+from agents.review.record import DEPARTS_FROM, acts_of, departure, record_for, record_review, section
 from agents.review.record_schema import Departure, RecordPointResult, RecordReview
 from agents.review.schema import Review
 from agents.sessions.transcript import Transcript
@@ -60,36 +58,6 @@ class DepartureJudgement(BaseModel):
 
     departures: list[DepartureFound] = Field(default_factory=list)
     summary: str = Field(default="", description="one sentence")
-
-
-@dataclass(frozen=True)
-class Act:
-    """A vote or a wording of one delegation, as the judge sees it."""
-
-    label: str
-    kind: str  # "accepted", "objected" or "proposed", as in ``Departure``
-    clause: int
-    turn: int | None
-    text: str
-
-
-# Which record lines each kind of act can depart from.
-DEPARTS_FROM = {"accepted": "rejects", "proposed": "rejects", "objected": "holds"}
-
-
-def acts_of(review: Review, delegation: str) -> list[Act]:
-    """The delegation's votes at the consensus call and the wordings it proposed or amended to."""
-    acts = []
-    for clause in review.outcome.clauses:
-        for kind, voters in (("accepted", clause.accept), ("objected", clause.object)):
-            if delegation in voters:
-                acts.append(Act(f"{kind} clause {clause.number}", kind, clause.number, None, clause.text))
-    for history in review.clauses:
-        for version in history.versions:
-            if version.by == delegation and version.action in ("proposed", "amended"):
-                label = f"{version.action} clause {history.number} at turn {version.turn}"
-                acts.append(Act(label, "proposed", history.number, version.turn, version.text))
-    return acts
 
 
 def record_lines(line: DelegationRecord) -> dict[str, tuple[str, RecordItem]]:
@@ -167,24 +135,8 @@ async def _judged_departures(
     for answer in reply.value.departures:
         act, recorded = acts.get(answer.act.strip("[] ")), lines.get(answer.line.strip("[] "))
         if act is not None and recorded is not None and DEPARTS_FROM[act.kind] == recorded[0]:
-            found.append(_departure(delegation, act, recorded[1], how, answer.reason))
+            found.append(departure(delegation, act, recorded[1], how, answer.reason))
     return found
-
-
-def _departure(delegation: str, act: Act, item: RecordItem, how: str, reason: str) -> Departure:
-    return Departure.model_validate(
-        {
-            "delegation": delegation,
-            "kind": act.kind,
-            "clause": act.clause,
-            "turn": act.turn,
-            "clause_text": shorten(act.text, 240),
-            "recorded": item.text,
-            "source": item.source,
-            "how": how,
-            "reason": reason,
-        }
-    )
 
 
 async def with_judged_record(
