@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 
 from common import autogen_missing, check_clean, long_scenario, print_table
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
@@ -92,15 +93,6 @@ def flat_prompt(call: ModelCall) -> str:
     return "".join(f"<{message.role}>{message.content}" for message in call.request)
 
 
-def common_prefix(first: str, second: str) -> int:
-    size = 0
-    for a, b in zip(first, second, strict=False):
-        if a != b:
-            break
-        size += 1
-    return size
-
-
 def prefix_reuse(transcript: Transcript) -> dict[str, float]:
     """Per seat: the share of its prompts (in characters) that repeats the start of its previous prompt.
 
@@ -112,7 +104,7 @@ def prefix_reuse(transcript: Transcript) -> dict[str, float]:
     previous: dict[str, str] = {}
     for call in transcript.recording:
         seat, prompt = call.seat or CHAIR, flat_prompt(call)
-        reused[seat] = reused.get(seat, 0) + common_prefix(previous.get(seat, ""), prompt)
+        reused[seat] = reused.get(seat, 0) + len(os.path.commonprefix([previous.get(seat, ""), prompt]))
         total[seat] = total.get(seat, 0) + len(prompt)
         previous[seat] = prompt
     shares = {seat: reused[seat] / total[seat] for seat in total if total[seat]}

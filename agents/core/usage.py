@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pydantic import BaseModel
 
 
@@ -29,3 +32,9 @@ class Usage(BaseModel):
             cached_input_tokens=self.cached_input_tokens + other.cached_input_tokens,
             estimated=self.estimated or other.estimated,
         )
+
+
+def cache_read(metadata: Mapping[str, Any]) -> int:
+    """Prompt tokens a backend served from its cache, as langchain's usage metadata says
+    (``input_token_details.cache_read``: OpenAI's ``cached_tokens``); 0 when it does not say."""
+    return (metadata.get("input_token_details") or {}).get("cache_read") or 0

@@ -27,6 +27,7 @@ from langchain_core.utils._merge import merge_dicts
 from pydantic import BaseModel, ConfigDict, Field
 
 from agents.core.current_turn import current_turn
+from agents.core.usage import cache_read
 from agents.llm.deadline import CallTimeout, is_retry
 from agents.llm.wrapper import ChatModelWrapper, tool_name
 
@@ -117,7 +118,7 @@ class _Pending:
                 input_tokens=self.usage.get("input_tokens", 0),
                 output_tokens=self.usage.get("output_tokens", 0),
                 total_tokens=self.usage.get("total_tokens", 0),
-                cached_input_tokens=(self.usage.get("input_token_details") or {}).get("cache_read") or 0,
+                cached_input_tokens=cache_read(self.usage),
             )
         name = self.metadata.get("model_name")
         return ModelCall(

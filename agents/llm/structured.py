@@ -24,7 +24,7 @@ from pydantic import BaseModel, ValidationError
 
 from agents.core.loading import describe_validation_error
 from agents.core.prompts import render
-from agents.core.usage import Usage
+from agents.core.usage import Usage, cache_read
 from agents.llm.deadline import CallTimeout, retrying
 
 SchemaT = TypeVar("SchemaT", bound=BaseModel)
@@ -168,9 +168,10 @@ def _text_of(attempt: _Attempt, field: str) -> str:
 def _usage(messages: list[BaseMessage], attempt: _Attempt) -> Usage:
     reported = attempt.usage
     if reported and reported.get("input_tokens"):
-        cached = (reported.get("input_token_details") or {}).get("cache_read") or 0
         return Usage(
-            input_tokens=reported["input_tokens"], output_tokens=reported["output_tokens"], cached_input_tokens=cached
+            input_tokens=reported["input_tokens"],
+            output_tokens=reported["output_tokens"],
+            cached_input_tokens=cache_read(reported),
         )
     output = AIMessage(content=attempt.arguments + attempt.content)
     return Usage(
