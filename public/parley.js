@@ -17,9 +17,24 @@
 
   function isNarrow() { return window.innerWidth < NARROW; }
 
+  // A room's link (?room=CODE, and &key=KEY for a member's own way back) is kept for this tab
+  // until the server has used it: signing in first must not lose it.
+  var LINK = "parleyRoomLink";
+  (function keepRoomLink() {
+    var params = new URLSearchParams(window.location.search);
+    if (params.get("room")) {
+      sessionStorage.setItem(LINK, JSON.stringify({ room: params.get("room"), key: params.get("key") || "" }));
+    }
+  })();
+
+  function roomLink() {
+    try { return JSON.parse(sessionStorage.getItem(LINK) || "null"); } catch (e) { return null; }
+  }
+
   function hello() {
     state.narrow = isNarrow();
-    post("hello", { narrow: state.narrow });
+    var link = roomLink();
+    post("hello", link ? { narrow: state.narrow, room: link.room, key: link.key } : { narrow: state.narrow });
   }
 
   function button(id, label, onClick) {
@@ -64,6 +79,7 @@
       state.ready = !!data.ready;
       state.seated = !!data.seated;
       document.getElementById("parley-floor").hidden = !state.seated;
+      if (data.linked) sessionStorage.removeItem(LINK); // the room's link was followed
     } else if (data[SERVER] === "ended") {
       state.ended = true;
       document.getElementById("parley-floor").hidden = true;

@@ -135,6 +135,14 @@ def prepare(
     return PreparedSession(session, writer)
 
 
+def model_seat(prepared: PreparedSession, pool: ModelPool, seat: str, spec: str) -> Delegate:
+    """A model to hold ``seat`` from now on (a person's seat handed back): recorded like the others."""
+    handle = pool.get(check_spec(spec))
+    recorder = prepared.writer.recorder
+    model = RecordingChatModel(inner=handle.model, seat=seat, recorder=recorder) if recorder else handle.model
+    return ModelDelegate(seat, model, handle.label)
+
+
 async def run_prepared(
     prepared: PreparedSession, on_event: EventSink | None = None, resume: bool = False
 ) -> Transcript:

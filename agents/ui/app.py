@@ -16,22 +16,19 @@ from collections.abc import Awaitable, Callable
 import chainlit as cl
 from chainlit.config import config as chainlit_config
 from chainlit.context import ChainlitContext, get_context, init_ws_context
-from chainlit.data import get_data_layer as get_data_layer_instance
 from chainlit.server import app as chainlit_app
 from chainlit.server import sio
 from chainlit.session import WebsocketSession
 from chainlit.types import ThreadDict
-from chainlit.user import PersistedUser, User
 
 from agents.core.catalog import Cast, Catalog
-from agents.delegates.advisor import advise, suggest_plan
-from agents.delegates.base import PlanContext, PlanResult, TurnContext
-from agents.delegates.human import HumanDelegate
 from agents.llm.factory import ModelPool, ModelSettings
 from agents.sessions.run import prepare, run_prepared
 from agents.sessions.settings import RunSettings
+from agents.ui.classroom import HOST_CHOICE, JOIN_CHOICE, ROOM_CHOICES, Classroom
 from agents.ui.client import install as install_client
-from agents.ui.client import on_client_message
+from agents.ui.client import on_client_message, wait_for_hello
+from agents.ui.conversation import current_user, identifier, name_thread, remember, seat_person
 from agents.ui.page import OBSERVER_VIEW, Page
 from agents.ui.persistence import data_layer
 from agents.ui.presenter import Presenter, landing_markdown
@@ -39,6 +36,7 @@ from agents.ui.prompter import ChainlitPrompter
 from agents.ui.rejoin import Handler, Line, LiveSession, LiveSessions, wrap_socket_handler
 from agents.ui.reopen import show_ending
 from agents.ui.review import REVIEW_ACTION, show_review
+from agents.ui.rooms import Member, Room
 from agents.ui.settings import UiSettings
 from agents.ui.web import harden
 
@@ -51,6 +49,8 @@ harden(chainlit_app, chainlit_config, SETTINGS.origins)  # no uploads, CORS for 
 install_client(chainlit_config)  # Parley's script on the page: floor and panel controls, countdown
 cl.on_window_message(on_client_message)
 LIVE = LiveSessions()  # the sessions running in this process, by conversation
+CLASSROOM = Classroom(POOL, CATALOG, SETTINGS, LIVE)  # rooms: several people at one table
+CLASSROOM.install()
 AFTER_RESUME: dict[str, Callable[[], Awaitable[None]]] = {}  # by Chainlit session: once the thread is on the page
 
 
@@ -83,7 +83,7 @@ async def chat_profiles(current_user: cl.User | None = None, language: str | Non
 
 async def ask_seat(cast: Cast) -> str | None:
     chooser = ChainlitPrompter(cast.chair.short_name, cast.scenario.human_timeout_seconds)
-    options = {**cast.party_names(), OBSERVER: "Observer (watch only)"}
+    options = {**cast.party_names(), OBSERVER: "Observer (watch only)", **ROOM_CHOICES}
     return await chooser.choose(landing_markdown(cast.scenario.title), options)
 
 
@@ -98,13 +98,23 @@ async def ask_model(cast: Cast) -> str | None:
 async def start() -> None:
     scenario_id = cl.user_session.get("chat_profile") or DEFAULT_SCENARIO
     cast = CATALOG.cast(scenario_id)
-    await point_to_running(cast, identifier(cl.user_session.get("user")))
+    link = await wait_for_hello()  # the page says whether it was opened with a room's link
+    if link is not None:
+        await CLASSROOM.follow(cast, link)
+        return
+    await point_to_running(cast, current_user())
     seat = await ask_seat(cast)
+    if seat == JOIN_CHOICE:
+        await CLASSROOM.join_by_code(cast)
+        return
     model = await ask_model(cast) if seat else None
     if seat is None or model is None:
         await cl.Message(content="No seat chosen in time. Start a new chat to try again.").send()
         return
-    await name_thread(cast, seat)
+    if seat == HOST_CHOICE:
+        await CLASSROOM.host(cast, model)
+        return
+    await name_thread(conversation_name(cast, seat))
     await play(cast, None if seat == OBSERVER else seat, model)
 
 
@@ -129,35 +139,10 @@ def conversation_name(cast: Cast, seat: str | None) -> str:
     return f"{cast.scenario.id}: {who}"
 
 
-async def name_thread(cast: Cast, seat: str) -> None:
-    """Name this conversation in the history (Chainlit names it after the first button pressed)."""
-    layer = get_data_layer_instance()
-    if layer is not None:
-        await layer.update_thread(thread_id=cl.context.session.thread_id, name=conversation_name(cast, seat))
-
-
-def seat_person(cast: Cast, seat: str, model: str, line: Line) -> HumanDelegate:
-    advisor_model = POOL.get(model).model
-
-    async def advisor(context: TurnContext):
-        return await advise(advisor_model, context)
-
-    async def planner(context: PlanContext) -> PlanResult:  # shown to the person as a private plan event
-        return await suggest_plan(advisor_model, context)
-
-    prompter = ChainlitPrompter(cast.chair.short_name, cast.scenario.human_timeout_seconds, advisor, line)
-    user = identifier(cl.user_session.get("user"))
-    label = f"person ({user})" if user else "person"
-    return HumanDelegate(seat, prompter, cast.scenario.human_timeout_seconds, label=label, planner=planner)
-
-
-def identifier(user: User | PersistedUser | None) -> str | None:
-    return user.identifier if user else None
-
-
 async def play(cast: Cast, seat: str | None, model: str) -> None:
     line = Line(get_context())  # every send goes through it: a reload or a reconnect re-points it
-    seats = {seat: seat_person(cast, seat, model, line)} if seat else {}
+    timeout = cast.scenario.human_timeout_seconds
+    seats = {seat: seat_person(POOL, cast, seat, model, line, current_user(), timeout)} if seat else {}
     options = RunSettings(scenario=cast.scenario.id, model=model, out=SETTINGS.out)
     prepared = prepare(options, POOL, CATALOG, seats)
     page = Page(Presenter(cast, seat))
@@ -165,7 +150,7 @@ async def play(cast: Cast, seat: str | None, model: str) -> None:
     live = LiveSession(
         thread_id=cl.context.session.thread_id,
         name=conversation_name(cast, seat),
-        user=identifier(cl.user_session.get("user")),
+        user=current_user(),
         seat=seat,
         session_id=prepared.session.session_id,
         line=line,
@@ -188,15 +173,6 @@ async def play(cast: Cast, seat: str | None, model: str) -> None:
         await page.close(transcript, prepared.writer)
     finally:
         LIVE.remove(live)
-
-
-def remember(live: LiveSession) -> None:
-    """What this browser session's callbacks (floor, review, typing) need to know of ``live``."""
-    cl.user_session.set("session", live.engine)
-    cl.user_session.set("session_id", live.session_id)  # the one session this conversation may review
-    cl.user_session.set("seat", live.seat)
-    cl.user_session.set("read_only", False)
-    cl.user_session.set("page", live.page)
 
 
 @cl.action_callback(REVIEW_ACTION)
@@ -230,7 +206,8 @@ async def on_message(message: cl.Message) -> None:
 
 @cl.on_chat_resume
 async def on_resume(thread: ThreadDict) -> None:
-    if LIVE.find(thread["id"], identifier(cl.user_session.get("user"))) is not None:
+    user = current_user()
+    if LIVE.find(thread["id"], user) is not None or CLASSROOM.rooms.member(user, thread["id"]) is not None:
         return  # still running: the browser rejoins it once Chainlit has sent the conversation (rejoin_on_connect)
     cl.user_session.set("read_only", True)
     session_id, seat = cl.user_session.get("session_id"), cl.user_session.get("seat")
@@ -245,6 +222,10 @@ async def rejoin_on_connect(sid: str, chainlit_handler: Handler) -> None:
     finished conversation gets its ending once the conversation is on the page.
     """
     session = WebsocketSession.get(sid)
+    in_room = CLASSROOM.rooms.member(identifier(session.user), session.thread_id) if session else None
+    if in_room is not None:
+        await rejoin_room(sid, chainlit_handler, session, *in_room)
+        return
     live = LIVE.find(session.thread_id, identifier(session.user)) if session else None
     if live is not None and live.user is None and live.line.context.session is not session:
         live = None  # without login, only the connection that started the session may come back to it
@@ -259,6 +240,15 @@ async def rejoin_on_connect(sid: str, chainlit_handler: Handler) -> None:
     if follow_up is not None:
         init_ws_context(session)
         await follow_up()
+
+
+async def rejoin_room(sid: str, chainlit_handler: Handler, session: WebsocketSession, room: Room, member: Member):
+    """A room member's conversation reconnects: as ``rejoin_on_connect``, through the room."""
+    member.line.hold()
+    try:
+        await chainlit_handler(sid)
+    finally:
+        await CLASSROOM.come_back(room, member, init_ws_context(session))
 
 
 async def rejoin(live: LiveSession, context: ChainlitContext) -> None:

@@ -20,6 +20,8 @@ ignores its own.
 
 from __future__ import annotations
 
+import asyncio
+from dataclasses import dataclass
 from typing import Any
 
 import chainlit as cl
@@ -30,6 +32,15 @@ CLIENT_KEY = "parleyClient"
 SERVER_KEY = "parleyServer"
 REQUESTS = ("hello", "floor", "panel")
 ANSWER_MARK = "⏱"
+HELLO_WAIT_SECONDS = 5.0
+
+
+@dataclass(frozen=True)
+class RoomLink:
+    """``?room=CODE`` (join a room), with ``&key=KEY`` a member's own way back to their place."""
+
+    code: str
+    key: str | None = None
 
 
 def install(config: Any) -> None:
@@ -42,6 +53,36 @@ def answer_time(seconds: float) -> str:
     """The line a question ends with: how long it waits (the script counts it down)."""
     whole = max(0, int(seconds))
     return f"{ANSWER_MARK} {whole // 60}:{whole % 60:02d} to answer"
+
+
+def room_link(fields: dict[str, Any]) -> RoomLink | None:
+    """The room's link the page was opened with (``?room=CODE&key=KEY``), if any."""
+    room = fields.get("room")
+    if not isinstance(room, str) or not room.strip():
+        return None
+    key = fields.get("key")
+    return RoomLink(room.strip()[:40], key.strip()[:80] if isinstance(key, str) and key.strip() else None)
+
+
+def hello_heard() -> asyncio.Future[RoomLink | None]:
+    """Completes with the first hello's room link (None: none) in this conversation."""
+    heard = cl.user_session.get("hello")
+    if heard is None:
+        heard = asyncio.get_running_loop().create_future()
+        cl.user_session.set("hello", heard)
+    return heard
+
+
+async def wait_for_hello(seconds: float = HELLO_WAIT_SECONDS) -> RoomLink | None:
+    """The room's link of the page's first hello; None when it has none, or says nothing in time.
+
+    The script says hello as soon as the page is loaded; a client without it (a script-less
+    page, a benchmark's socket) goes on after ``seconds``.
+    """
+    try:
+        return await asyncio.wait_for(asyncio.shield(hello_heard()), seconds)
+    except TimeoutError:
+        return None
 
 
 def client_request(data: Any) -> tuple[str, dict[str, Any]] | None:
@@ -62,12 +103,17 @@ async def on_client_message(data: Any) -> None:
         return
     kind, fields = request
     page, seat = cl.user_session.get("page"), cl.user_session.get("seat")
-    if kind == "hello":  # the page is loaded: its width, and whether it shows the floor button
+    if kind == "hello":  # the page is loaded: its width, a room's link, and whether it shows the floor button
         narrow = bool(fields.get("narrow"))
         cl.user_session.set("narrow", narrow)  # for a page not made yet (the seat is being chosen)
         if page is not None:
             page.narrow = narrow
-        await tell_client("hello", seated=seat is not None, ready=page is not None)
+        link = room_link(fields)
+        heard = hello_heard()
+        first = not heard.done()
+        if first:
+            heard.set_result(link)
+        await tell_client("hello", seated=seat is not None, ready=page is not None, linked=first and link is not None)
     elif kind == "floor":
         session = cl.user_session.get("session")
         if session is not None and seat is not None:

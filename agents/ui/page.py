@@ -45,8 +45,11 @@ class Page:
     def names(self) -> dict[str, str]:
         return self.presenter.cast.names()
 
-    async def open(self, cast: Cast, seat: str | None) -> None:
-        """Greet the person, show their brief and the (empty) draft, and offer the floor button."""
+    async def open(self, cast: Cast, seat: str | None, observing: str | None = None) -> None:
+        """Greet the person, show their brief and the (empty) draft, and offer the floor button.
+
+        ``observing`` is what an observer is told instead of the single-person app's greeting.
+        """
         if seat is not None:
             self.brief = brief_markdown(cast.delegations[seat])
             who = cast.delegations[seat].short_name
@@ -56,9 +59,8 @@ class Page:
             )
             await cl.Message(author=cast.chair.short_name, content=text).send()
         else:
-            await cl.Message(
-                author=cast.chair.short_name, content="You are observing. Every seat is played by a model."
-            ).send()
+            text = observing or "You are observing. Every seat is played by a model."
+            await cl.Message(author=cast.chair.short_name, content=text).send()
         if not self.narrow:  # a narrow screen keeps the chat in view: the bar's button opens the panel
             await self.show_panel()
 

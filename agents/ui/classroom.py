@@ -1,0 +1,471 @@
+"""The rooms in the web app: host one, join one, start it, and the instructor's controls.
+
+The rules of rooms and the fan-out are in ``agents.ui.rooms``; this module asks and shows,
+in Chainlit. Whatever is sent to one member is sent from a task of its own that has entered
+that member's ``Line`` (``through``), so a callback of one browser never leaves the Chainlit
+context of another behind it.
+
+The host's conversation is the instructor's page: the room's board (code, link, who sits
+where) with its controls. The host may take a seat as well, or only run the room, seeing what
+an observer sees.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import chainlit as cl
+from chainlit.config import config as chainlit_config
+from chainlit.context import ChainlitContext, get_context
+
+from agents.core.catalog import Cast, Catalog
+from agents.delegates.human import InputRejected
+from agents.llm.factory import ModelPool
+from agents.sessions.run import model_seat, prepare, run_prepared
+from agents.sessions.settings import RunSettings
+from agents.sessions.transcript import Transcript
+from agents.ui.client import RoomLink
+from agents.ui.conversation import current_user, name_thread, remember, seat_person
+from agents.ui.page import Page
+from agents.ui.presenter import Presenter
+from agents.ui.prompter import ChainlitPrompter
+from agents.ui.rejoin import Line, LiveSession, LiveSessions
+from agents.ui.rooms import Member, Outbox, Room, RoomError, Rooms, normalise_code
+from agents.ui.settings import UiSettings
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+HOST_CHOICE, JOIN_CHOICE = "room-host", "room-join"
+ROOM_CHOICES = {HOST_CHOICE: "Host a room (a class at one table)", JOIN_CHOICE: "Join a room (code)"}
+OBSERVE, INSTRUCTOR_ONLY = "observer", "instructor"
+ANSWER_TIMES = {"120": "2 minutes", "300": "5 minutes", "600": "10 minutes"}
+SHORT_PHASE_TURNS = 2
+LENGTHS = {"short": f"Short: every phase, {SHORT_PHASE_TURNS} turns each", "full": "Full session"}
+EXTRA_SECONDS = 120
+CONTROLS = {
+    "room_pause": "Pause",
+    "room_resume": "Resume",
+    "room_news": "Read news",
+    "room_extend": f"+{EXTRA_SECONDS // 60} min for the person speaking",
+    "room_pass": "Pass the person's turn",
+    "room_handover": "Hand a seat to the model",
+    "room_end": "End the talks early",
+}
+DATE = r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2}, \d{4}"  # 2003-08-27, 27 August 2003, ...
+DATED = re.compile(rf"^\s*(?P<date>{DATE})\s*:\s*(?P<text>.+)$", re.DOTALL)
+NOT_IN_TIME = "no answer in time. Start a new chat to try again."
+
+
+async def through(line: Line, send: Callable[[], Awaitable[T]]) -> T:
+    """Run ``send`` in ``line``'s Chainlit context, in a task of its own (the caller's context is kept)."""
+
+    async def entered() -> T:
+        await line.enter()
+        return await send()
+
+    return await asyncio.create_task(entered())
+
+
+def dated_news(text: str) -> tuple[str | None, str]:
+    """``"27 August 2003: The talks ..."`` to the date and the text; no leading date: (None, text)."""
+    match = DATED.match(text)
+    return (match["date"], match["text"].strip()) if match else (None, text.strip())
+
+
+@dataclass
+class Classroom:
+    """The rooms of this server and what the app's callbacks do with them."""
+
+    pool: ModelPool
+    catalog: Catalog
+    settings: UiSettings
+    live: LiveSessions
+    rooms: Rooms = field(default_factory=Rooms)
+
+    def install(self) -> None:
+        """Register the host's controls as Chainlit action callbacks."""
+        cl.action_callback("room_start")(self.on_start)
+        handlers = {
+            "room_pause": self.pause,
+            "room_resume": self.resume,
+            "room_news": self.news,
+            "room_extend": self.extend,
+            "room_pass": self.pass_turn,
+            "room_handover": self.handover,
+            "room_end": self.end,
+        }
+        for name, handler in handlers.items():
+            cl.action_callback(name)(self.as_host(handler))
+
+    # --- hosting and joining -------------------------------------------------------------
+
+    def ask(self, cast: Cast) -> ChainlitPrompter:
+        return ChainlitPrompter(cast.chair.short_name, cast.scenario.human_timeout_seconds)
+
+    async def host(self, cast: Cast, model: str) -> None:
+        """Ask the room's settings, open it, and show the host its board."""
+        ask = self.ask(cast)
+        answer_time = await ask.choose("How long may each person take to answer?", ANSWER_TIMES)
+        length = await ask.choose("How long a session?", LENGTHS) if answer_time else None
+        seats = {**cast.party_names(), INSTRUCTOR_ONLY: "No seat: only run the room"}
+        seat = await ask.choose("Do you take a seat yourself?", seats) if length else None
+        if seat is None or answer_time is None:
+            await cl.Message(content=f"The room was not opened: {NOT_IN_TIME}").send()
+            return
+        host = self.new_member(cast)
+        phase_turns = SHORT_PHASE_TURNS if length == "short" else None
+        room = self.rooms.create(cast, model, int(answer_time), phase_turns, host)
+        room.take_seat(host, None if seat == INSTRUCTOR_ONLY else seat)
+        await name_thread(f"{cast.scenario.id}: room {room.code}, host")
+        cl.user_session.set("room", room.code)
+        await self.show_board(room)
+
+    def new_member(self, cast: Cast) -> Member:
+        """The person of the current conversation, as a member (not yet in a room)."""
+        user = current_user()
+        context = get_context()
+        parent = context.current_step.id if context.current_step else None
+        name = user or f"guest {len(self.rooms) + 1}-{context.session.id[:4]}"
+        return Member(name, user, Line(context), context.session.thread_id, parent_id=parent)
+
+    async def join_by_code(self, cast: Cast) -> None:
+        answer = await cl.AskUserMessage(
+            content="Type the room's code (the host's page shows it).",
+            author=cast.chair.short_name,
+            timeout=cast.scenario.human_timeout_seconds,
+        ).send()
+        if answer is None:
+            await cl.Message(content="No code given in time. Start a new chat to try again.").send()
+            return
+        await self.follow(cast, RoomLink(normalise_code(answer["output"])))
+
+    async def follow(self, cast: Cast, link: RoomLink) -> None:
+        """Come into a room by its link or code: back to one's own place with a key, else take a seat."""
+        if link.key:
+            found = self.rooms.by_key(link.code, link.key)
+            if found is not None:
+                await self.come_back(*found, get_context())
+                return
+        try:
+            room = self.rooms.get(link.code)
+        except RoomError as problem:
+            await cl.Message(author=cast.chair.short_name, content=f"{problem} Start a new chat to try again.").send()
+            return
+        await self.take_a_place(room)
+
+    async def take_a_place(self, room: Room) -> None:
+        """Choose a free seat (or watch); once the session runs, only watching is left."""
+        chair = room.cast.chair.short_name
+        member = self.new_member(room.cast)
+        names = room.cast.party_names()
+        options = {seat: names[seat] for seat in room.free_seats()} if room.state == "waiting" else {}
+        options[OBSERVE] = "Observer (watch only)"
+        while True:
+            text = f"**Room {room.code}**: {room.cast.scenario.title}. Choose a free seat, or watch."
+            choice = await ChainlitPrompter(chair, room.cast.scenario.human_timeout_seconds).choose(text, options)
+            if choice is None:
+                await cl.Message(content="No seat chosen in time. Start a new chat to try again.").send()
+                return
+            try:
+                if choice == OBSERVE:
+                    room.watch(member)
+                else:
+                    room.take_seat(member, choice)
+                break
+            except RoomError as problem:  # taken meanwhile, or the session started
+                await cl.Message(author=chair, content=str(problem)).send()
+                options.pop(choice, None)
+        cl.user_session.set("room", room.code)
+        who = names[member.seat] if member.seat else "observer"
+        await name_thread(f"{room.cast.scenario.id}: room {room.code}, {who}")
+        await cl.Message(author=chair, content=self.welcome(room, member)).send()
+        if room.state == "running":
+            await self.open_page(room, member)
+        await self.show_board(room)
+
+    def welcome(self, room: Room, member: Member) -> str:
+        where = f"as **{room.cast.delegations[member.seat].short_name}**" if member.seat else "as an observer"
+        text = f"You are in room **{room.code}** {where}."
+        if room.state == "waiting":
+            text += " The session starts when the host starts it."
+        if member.user is None:
+            text += f" Your own way back to this place: [{self.link(room, member.key)}]({self.link(room, member.key)})."
+        return text
+
+    def link(self, room: Room, key: str | None = None) -> str:
+        root = chainlit_config.run.root_path or ""
+        return f"{root}/?room={room.code}" + (f"&key={key}" if key else "")
+
+    # --- the host's board ----------------------------------------------------------------
+
+    def board_markdown(self, room: Room) -> str:
+        length = "full session" if room.phase_turns is None else f"every phase, {room.phase_turns} turns each"
+        lines = [
+            f"## Room {room.code}",
+            f"**{room.cast.scenario.title}**. Join code **{room.code}**, link [{self.link(room)}]({self.link(room)}).",
+            "",
+            f"Empty seats: model `{room.model}`. Answer time {room.answer_seconds // 60} min; {length}.",
+            "",
+            "| Delegation | Held by |",
+            "|---|---|",
+            *(f"| {seat} | {holder} |" for seat, holder in room.seat_list()),
+            "",
+            f"Observers: {len(room.observers()) - (1 if room.host.seat is None else 0)}. State: {room.state}.",
+        ]
+        if room.host.user is None:
+            lines.append(f"\nYour own link back to these controls (keep it private): {self.link(room, room.host.key)}")
+        return "\n".join(lines)
+
+    async def show_board(self, room: Room) -> None:
+        """Post the board again on the host's page, with the controls for the room's state."""
+        if room.state == "waiting":
+            actions = [cl.Action(name="room_start", payload={"room": room.code}, label="Start the session")]
+        else:
+            actions = [cl.Action(name=name, payload={"room": room.code}, label=text) for name, text in CONTROLS.items()]
+        board = self.board_markdown(room)
+
+        async def post() -> None:
+            await cl.Message(author=room.cast.chair.short_name, content=board, actions=actions).send()
+
+        await through(room.host.line, post)
+
+    def hosted_room(self, payload: dict) -> Room | None:
+        """The room this conversation hosts, if the action names it."""
+        try:
+            room = self.rooms.get(str(payload.get("room", "")))
+        except RoomError:
+            return None
+        return room if room.host.line.context.session.id == cl.context.session.id else None
+
+    def as_host(self, handler: Callable[[Room], Awaitable[None]]) -> Callable[[cl.Action], Awaitable[None]]:
+        async def callback(action: cl.Action) -> None:
+            room = self.hosted_room(action.payload)
+            if room is None or room.state != "running":
+                await cl.Message(content="Only the host of a running room has these controls.").send()
+                return
+            await handler(room)
+
+        return callback
+
+    # --- running ---------------------------------------------------------------------------
+
+    async def on_start(self, action: cl.Action) -> None:
+        room = self.hosted_room(action.payload)
+        if room is None or room.state != "waiting":
+            await cl.Message(content="Only the host can start this room, once.").send()
+            return
+        await action.remove()
+        await self.start(room)
+
+    async def start(self, room: Room) -> None:
+        """Seat the people, give the empty seats to the model, open every page and run the session."""
+        people = room.people()
+        seats = {
+            seat: seat_person(self.pool, room.cast, seat, room.model, m.line, m.user, room.answer_seconds)
+            for seat, m in people.items()
+        }
+        options = RunSettings(
+            scenario=room.cast.scenario.id, model=room.model, out=self.settings.out, phase_turns=room.phase_turns
+        )
+        room.prepared = prepare(options, self.pool, self.catalog, seats)
+        room.state = "running"
+        for member in list(room.members):
+            await self.open_page(room, member)
+        await self.show_board(room)
+        room.task = asyncio.create_task(self.run(room))
+
+    async def open_page(self, room: Room, member: Member) -> None:
+        """Open ``member``'s page (greeting, brief, draft) and start fanning events out to it."""
+        assert room.prepared is not None
+        page = Page(Presenter(room.cast, member.seat))
+        live = LiveSession(
+            thread_id=member.thread_id,
+            name=f"{room.cast.scenario.id}: room {room.code}",
+            user=member.user,
+            seat=member.seat,
+            session_id=room.prepared.session.session_id,
+            line=member.line,
+            engine=room.prepared.session,
+            page=page,
+            parent_id=member.parent_id,
+        )
+
+        async def opened() -> None:
+            page.narrow = cl.user_session.get("narrow")
+            remember(live)
+            await page.open(room.cast, member.seat, observing=self.observing(room, member))
+
+        await through(member.line, opened)
+        member.page = page
+        self.live.add(live)
+        member.outbox = Outbox(member.line, page.show_event)
+        if room.last_draft is not None:  # joined late: the draft as it stands
+            member.outbox.put(room.last_draft)
+
+    def observing(self, room: Room, member: Member) -> str:
+        people = ", ".join(f"{seat} ({holder})" for seat, holder in room.seat_list() if not holder.startswith("model"))
+        held = f"People hold {people}; the model plays the others." if people else "The model plays every seat."
+        if member is room.host:
+            sees = "you see what an observer sees (the table; no side meeting, no brief)"
+            return f"You run room **{room.code}**: {sees}. {held}"
+        return f"You are observing room **{room.code}**: you see what is said at the table. {held}"
+
+    async def run(self, room: Room) -> Transcript:
+        """Run the session to its end, then give every member the outcome and their files."""
+        assert room.prepared is not None
+        prepared = room.prepared
+        try:
+            transcript = await run_prepared(prepared, room.fan_out)
+        except Exception:  # the transcript is written however the run ends; members still get it
+            log.exception("room %s: the session stopped", room.code)
+            transcript = prepared.writer.transcript
+        finally:
+            self.rooms.close(room)
+        for member in room.members:
+            await self.finish_page(member, transcript, room)
+        return transcript
+
+    async def finish_page(self, member: Member, transcript: Transcript, room: Room) -> None:
+        assert room.prepared is not None
+        writer = room.prepared.writer
+        if member.outbox is not None:
+            await member.outbox.close()
+        page = member.page
+        if page is not None:
+            try:
+                await through(member.line, lambda: page.close(transcript, writer))
+            except Exception:
+                log.exception("room %s: could not show the outcome to %s", room.code, member.name)
+        found = self.live.find(member.thread_id, member.user)
+        if found is not None:
+            self.live.remove(found)
+
+    # --- coming back ---------------------------------------------------------------------
+
+    async def come_back(self, room: Room, member: Member, context: ChainlitContext) -> None:
+        """``member`` is back on a new connection (a reload, a link with their key): re-point their line."""
+        member.line.hold()
+        try:
+            page = member.page
+            if page is not None and room.prepared is not None:
+                remember(self.live_of(room, member))
+                await page.refresh_side_panel()
+            cl.user_session.set("room", room.code)
+            where = room.cast.delegations[member.seat].short_name if member.seated and member.seat else "an observer"
+            text = f"You are back in room **{room.code}** as {where}."
+            await cl.Message(author=room.cast.chair.short_name, content=text, parent_id=member.parent_id).send()
+        finally:
+            member.line.attach(context)
+        if member is room.host:
+            await self.show_board(room)
+
+    def live_of(self, room: Room, member: Member) -> LiveSession:
+        assert room.prepared is not None and member.page is not None
+        return LiveSession(
+            thread_id=member.thread_id,
+            name=f"{room.cast.scenario.id}: room {room.code}",
+            user=member.user,
+            seat=member.seat,
+            session_id=room.prepared.session.session_id,
+            line=member.line,
+            engine=room.prepared.session,
+            page=member.page,
+            parent_id=member.parent_id,
+        )
+
+    # --- the instructor's controls ---------------------------------------------------------
+
+    async def tell_host(self, room: Room, text: str) -> None:
+        await cl.Message(author=room.cast.chair.short_name, content=text).send()
+
+    async def pause(self, room: Room) -> None:
+        room.engine.pause()
+        await self.tell_host(room, "The chair pauses the talks once the current turn ends.")
+
+    async def resume(self, room: Room) -> None:
+        room.engine.resume_play()
+        await self.tell_host(room, "The talks go on.")
+
+    async def end(self, room: Room) -> None:
+        sure = await self.ask(room.cast).choose(
+            "End the talks now? The chair goes straight to the consensus call and its summary.",
+            {"yes": "End the talks", "no": "Go on"},
+        )
+        if sure == "yes":
+            room.engine.end_early()
+            await self.tell_host(room, "The chair ends the talks after the current turn: the consensus call follows.")
+
+    async def extend(self, room: Room) -> None:
+        given = room.engine.extend_turn(EXTRA_SECONDS)
+        text = f"{EXTRA_SECONDS // 60} more minutes given." if given else "No person is answering just now."
+        await self.tell_host(room, text)
+
+    async def pass_turn(self, room: Room) -> None:
+        passed = room.engine.pass_turn()
+        await self.tell_host(room, "The chair passes the turn." if passed else "No person is answering just now.")
+
+    async def news(self, room: Room) -> None:
+        """The news text (a leading date is taken as its date), then to whom the chair reads it."""
+        ask = self.ask(room.cast)
+        typed = await cl.AskUserMessage(
+            content="Type the news the chair reads out; start with its date if it has one (27 August 2003: ...).",
+            author=room.cast.chair.short_name,
+            timeout=room.cast.scenario.human_timeout_seconds,
+        ).send()
+        if typed is None:
+            return
+        dated, text = dated_news(typed["output"])
+        audience: list[str] | None = None
+        whom = await ask.choose("Read it to whom?", {"all": "All delegations", "some": "Chosen delegations"})
+        if whom == "some":
+            audience = await self.choose_delegations(room, ask)
+        try:
+            room.engine.inject_news(text, audience, dated)
+        except InputRejected as problem:
+            await self.tell_host(room, f"Not read: {problem}")
+            return
+        names = room.cast.party_names()
+        to = "all" if audience is None else ", ".join(names[seat] for seat in audience)
+        await self.tell_host(room, f"The chair reads the news to {to} before the next turn.")
+
+    async def choose_delegations(self, room: Room, ask: ChainlitPrompter) -> list[str]:
+        chosen: list[str] = []
+        names = room.cast.party_names()
+        while True:
+            left = {seat: name for seat, name in names.items() if seat not in chosen}
+            if chosen:
+                left = {"done": f"Done ({', '.join(names[s] for s in chosen)})", **left}
+            pick = await ask.choose("Add a delegation:", left)
+            if pick is None or pick == "done":
+                return chosen
+            chosen.append(pick)
+            if len(chosen) == len(names):
+                return chosen
+
+    async def handover(self, room: Room) -> None:
+        """Give a person's seat to the model from the next turn (they watch on); the transcript says when."""
+        people = room.people()
+        options = {seat: f"{room.cast.delegations[seat].short_name} ({m.name})" for seat, m in people.items()}
+        if not options:
+            await self.tell_host(room, "No seat is held by a person.")
+            return
+        seat = await self.ask(room.cast).choose("Hand which seat to the model?", options)
+        if seat is None or room.prepared is None:
+            return
+        member = people[seat]
+        room.engine.hand_seat(seat, model_seat(room.prepared, self.pool, seat, room.model))
+        member.left = True
+        who = room.cast.delegations[seat].short_name
+        await self.tell_host(room, f"The model holds {who} from the next turn.")
+
+        async def tell_member() -> None:
+            text = f"The host handed **{who}** to the model from the next turn. You can watch on."
+            await cl.Message(author=room.cast.chair.short_name, content=text).send()
+
+        await through(member.line, tell_member)
+        await self.show_board(room)
