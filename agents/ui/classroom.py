@@ -34,7 +34,7 @@ from agents.ui.conversation import current_user, name_thread, remember, seat_per
 from agents.ui.page import Page
 from agents.ui.presenter import Presenter
 from agents.ui.prompter import ChainlitPrompter
-from agents.ui.rejoin import Line, LiveSession, LiveSessions
+from agents.ui.rejoin import Line, LiveSession, LiveSessions, current_chainlit_steps
 from agents.ui.rooms import Member, Outbox, Room, RoomError, Rooms, normalise_code
 from agents.ui.settings import UiSettings
 
@@ -86,6 +86,7 @@ class Classroom:
     settings: UiSettings
     live: LiveSessions
     rooms: Rooms = field(default_factory=Rooms)
+    boards: dict[str, cl.Message] = field(default_factory=dict)  # by room code: the board on the host's page
 
     def install(self) -> None:
         """Register the host's controls as Chainlit action callbacks."""
@@ -131,7 +132,8 @@ class Classroom:
         context = get_context()
         parent = context.current_step.id if context.current_step else None
         name = user or f"guest {len(self.rooms) + 1}-{context.session.id[:4]}"
-        return Member(name, user, Line(context), context.session.thread_id, parent_id=parent)
+        line = Line(context, steps=current_chainlit_steps())  # see ``Line``: sent from other members' tasks
+        return Member(name, user, line, context.session.thread_id, parent_id=parent)
 
     async def join_by_code(self, cast: Cast) -> None:
         answer = await cl.AskUserMessage(
@@ -222,15 +224,22 @@ class Classroom:
         return "\n".join(lines)
 
     async def show_board(self, room: Room) -> None:
-        """Post the board again on the host's page, with the controls for the room's state."""
+        """The board on the host's page, with the controls for the room's state: *Start* while it
+        waits, the instructor's once it runs. The last board is taken down first, so the page
+        shows one (Chainlit's ``update`` of a message sent from another task adds a copy)."""
+        board = self.board_markdown(room)
         if room.state == "waiting":
             actions = [cl.Action(name="room_start", payload={"room": room.code}, label="Start the session")]
         else:
             actions = [cl.Action(name=name, payload={"room": room.code}, label=text) for name, text in CONTROLS.items()]
-        board = self.board_markdown(room)
 
         async def post() -> None:
-            await cl.Message(author=room.cast.chair.short_name, content=board, actions=actions).send()
+            previous = self.boards.pop(room.code, None)
+            if previous is not None:
+                await previous.remove()
+            posted = cl.Message(author=room.cast.chair.short_name, content=board, actions=actions)
+            self.boards[room.code] = posted
+            await posted.send()
 
         await through(room.host.line, post)
 
@@ -326,6 +335,7 @@ class Classroom:
             transcript = prepared.writer.transcript
         finally:
             self.rooms.close(room)
+            self.boards.pop(room.code, None)
         for member in room.members:
             await self.finish_page(member, transcript, room)
         return transcript

@@ -36,16 +36,37 @@ def use_chainlit_context(context: Any) -> None:
     context_var.set(context)
 
 
+def use_chainlit_steps(steps: list[Any]) -> None:
+    """Make ``steps`` the open Chainlit steps: a message sent now hangs under the last of them."""
+    from chainlit.context import local_steps
+
+    local_steps.set(list(steps))
+
+
+def current_chainlit_steps() -> list[Any]:
+    from chainlit.context import local_steps
+
+    return list(local_steps.get() or [])
+
+
 class Line:
     """The Chainlit context a running session speaks through; a new connection takes it over.
 
     ``enter()`` (before every send) waits while the line is held, then makes the attached
     context current. ``moved()`` is a future that completes at the next ``attach``: a question
     pending on the old connection is then asked again on the new one.
+
+    ``steps`` are the Chainlit steps open where the line was made (``current_chainlit_steps``):
+    a message takes the last open step of the *task* that sends it as its parent, and a page
+    drops a message whose parent it never had. A room sends to each member from tasks started
+    in other members' callbacks, so the line brings its own conversation's steps along.
     """
 
-    def __init__(self, context: Any, use: Callable[[Any], object] = use_chainlit_context):
+    def __init__(
+        self, context: Any, use: Callable[[Any], object] = use_chainlit_context, steps: list[Any] | None = None
+    ):
         self.context = context
+        self.steps = steps
         self._use = use
         self._open = asyncio.Event()
         self._open.set()
@@ -70,6 +91,8 @@ class Line:
     async def enter(self) -> None:
         await self._open.wait()
         self._use(self.context)
+        if self.steps is not None:
+            use_chainlit_steps(self.steps)
 
     def moved(self) -> asyncio.Future[None]:
         if self._moved is None:
