@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import sqlite3
 import uuid
 
 import pytest
@@ -32,6 +33,8 @@ NONCE = uuid.uuid4().hex[:8]
 SECRET = {"usa": f"usa-secret-{NONCE}", "dprk": f"dprk-secret-{NONCE}"}
 PUBLIC = {"usa": f"usa-public-{NONCE}", "dprk": f"dprk-public-{NONCE}"}
 NEWS = f"news-for-pyongyang-{NONCE}: the rail link talks resume"
+NAMES = ("host", "usa", "dprk", "watcher")  # the four pages, in this order
+SEATED = ("usa", "dprk")
 OUTCOME = re.compile(r"Outcome: (Consensus reached|No consensus)")
 pytestmark = BROWSER_MARKS
 
@@ -87,15 +90,21 @@ async def make_statement(page, text: str) -> None:
     await page.get_by_text(text).first.wait_for()  # the engine took the move and the page shows it
 
 
-async def take_part(page, seat: str) -> None:
+async def take_part(page, seat: str, reload_first: bool = False) -> None:
     """Answer every question until the outcome: the secret in the side meeting, one public
-    statement, then yield; accept every clause."""
+    statement, then yield; accept every clause. With ``reload_first``, the page is reloaded at
+    the first question, which must be asked again there."""
     yield_button = page.get_by_role("button", name="Yield the floor")
     accept_button = page.get_by_role("button", name="Accept", exact=True)
     outcome = page.get_by_text(OUTCOME)
     spoke_in_public = False
     for _ in range(80):
         await yield_button.or_(accept_button).or_(outcome).first.wait_for()
+        if reload_first:
+            reload_first = False
+            await page.reload()  # the address is the conversation's: Chainlit reopens it, the room takes it back
+            await page.get_by_text("You are back in room").first.wait_for()
+            await yield_button.or_(accept_button).first.wait_for()  # asked again
         if await outcome.count():
             return
         if await accept_button.count():
@@ -125,6 +134,10 @@ async def instruct(host, watcher) -> None:
     await press(host, "North Korea")
     await press(host, "Done (North Korea)")
     await host.get_by_text("The chair reads the news to North Korea").first.wait_for()
+    await watcher.get_by_text("Private side meeting").first.wait_for()  # the meeting is called at the table
+    await host.get_by_role("button", name="Hand a seat to the model", exact=True).last.click()
+    await press(host, f"United States ({USA})")
+    await host.get_by_text("The model holds United States from the next turn.").first.wait_for()
 
 
 async def page_text(page, seated: bool) -> str:
@@ -155,15 +168,18 @@ async def test_a_class_at_one_table_each_screen_sees_what_its_seat_may(ui_server
             assert USA in board_text and DPRK in board_text
 
             await press(host, "Start the session")
-            await asyncio.gather(take_part(usa, "usa"), take_part(dprk, "dprk"), instruct(host, watcher))
+            await asyncio.gather(
+                take_part(usa, "usa"), take_part(dprk, "dprk", reload_first=True), instruct(host, watcher)
+            )
             for page in (host, watcher):
                 await page.get_by_text(OUTCOME).first.wait_for()
 
-            names = ("host", "usa", "dprk", "watcher")
-            seen = {name: await page_text(page, name in ("usa", "dprk")) for name, page in zip(names, pages)}
+            seen = {
+                name: await page_text(page, name in ("usa", "dprk")) for name, page in zip(NAMES, pages, strict=True)
+            }
         except Exception:
             ARTIFACTS.mkdir(exist_ok=True)
-            for name, page in zip(("host", "usa", "dprk", "watcher"), pages):
+            for name, page in zip(NAMES, pages, strict=True):
                 await page.screenshot(path=str(ARTIFACTS / f"ui-classroom-{name}.png"), full_page=True)
             raise
         finally:
@@ -200,6 +216,27 @@ async def test_a_class_at_one_table_each_screen_sees_what_its_seat_may(ui_server
     # The pause was read to the table.
     assert all("The chair pauses the talks." in seen[name] for name in seen)
 
-    holders = {d["id"]: d["model"] for d in record["delegations"]}
-    assert holders["usa"] == f"person ({USA})" and holders["dprk"] == f"person ({DPRK})"
-    assert all(holders[seat].startswith("scripted") for seat in ("rok", "prc", "japan", "russia"))
+    # The record: who held each seat, and from which turn the model took the United States over.
+    delegations = {d["id"]: d for d in record["delegations"]}
+    assert delegations["usa"]["model"] == f"person ({USA})" and delegations["dprk"]["model"] == f"person ({DPRK})"
+    assert all(delegations[seat]["model"].startswith("scripted") for seat in ("rok", "prc", "japan", "russia"))
+    handed = [e for e in events if e["type"] == "seat_changed"]
+    assert [(e["speaker"], e["previous"]) for e in handed] == [("usa", f"person ({USA})")]
+    holders = delegations["usa"]["held_by"]
+    assert [h["model"] for h in holders] == [f"person ({USA})", handed[0]["current"]]
+    assert holders[1]["from_turn"] == handed[0]["from_turn"] > 1
+    later = [
+        e for e in events if e["type"] == "message" and e["speaker"] == "usa" and e["turn"] >= holders[1]["from_turn"]
+    ]
+    assert later and all(e["model"] != f"person ({USA})" for e in later)  # the model spoke for the seat from then on
+    # Every participant's history lists the room's conversation, by seat.
+    with sqlite3.connect(ui_server["folder"] / "ui.sqlite") as db:
+        rows = db.execute('SELECT u.identifier, t.name FROM threads t JOIN users u ON u.id = t."userId"').fetchall()
+    names = dict(rows)
+    room = names[HOST].split("room ")[1].split(",")[0]
+    assert names == {
+        HOST: f"six-party-2003: room {room}, host",
+        USA: f"six-party-2003: room {room}, United States",
+        DPRK: f"six-party-2003: room {room}, North Korea",
+        WATCHER: f"six-party-2003: room {room}, observer",
+    }

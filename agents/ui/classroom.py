@@ -257,7 +257,12 @@ class Classroom:
             if room is None or room.state != "running":
                 await cl.Message(content="Only the host of a running room has these controls.").send()
                 return
-            await handler(room)
+            try:
+                await handler(room)
+            finally:
+                # A typed answer (the news) leaves the page waiting for the end of a task that the
+                # answer did not start; until told, it keeps every button disabled.
+                await cl.context.emitter.task_end()
 
         return callback
 
