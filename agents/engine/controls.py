@@ -17,19 +17,18 @@ Requests not yet applied live in this process only: a resumed session does not s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agents.core.catalog import Cast
-from agents.core.events import CHAIR, EndedEarly, Event, NewsRead, SeatChanged, SessionPaused, SessionResumed
+from agents.core.events import CHAIR, EndedEarly, NewsRead, SeatChanged, SessionPaused, SessionResumed
 from agents.core.memory import TurnRecord
 from agents.core.outcome import Outcome
 from agents.delegates.base import Delegate
 from agents.delegates.human import InputRejected, clean_text
 from agents.engine.state import SessionState
+from agents.engine.writers import EventWriter
 
 MAX_NEWS_CHARS = 2000
-EventWriter = Callable[[Event], None]
 
 
 @dataclass(frozen=True)
