@@ -28,7 +28,7 @@ class Instructor:
     delegates: dict[str, Delegate]
     programme: list[Segment]
     controls: controls.Controls
-    _answering: str | None  # the seat whose turn is running
+    _answering: set[str]  # the seats answering now: one turn, or every pending ballot
 
     def pause(self) -> None:
         """Start no new turn, ballot or plan until ``resume_play``; a call already running finishes."""
@@ -56,28 +56,35 @@ class Instructor:
             raise ValueError(f"no seat {seat!r} at this table")
         self.controls.seats.append((seat, delegate))
 
-    def extend_turn(self, seconds: float) -> bool:
-        """Give the person answering now ``seconds`` more; False if no person's answer is running."""
-        seat = self._timed_seat()
-        return seat is not None and seconds > 0 and seat.extend_time(seconds)
+    def extend_turn(self, seconds: float, seat: str | None = None) -> bool:
+        """Give the person answering now (a turn, or a ballot at the consensus call) ``seconds`` more.
 
-    def pass_turn(self) -> bool:
-        """The chair passes the running person's turn: the seat yields. False if none is running."""
-        seat = self._timed_seat()
-        return seat is not None and seat.pass_turn()
+        Every person whose ballot is pending gets them, or only ``seat``'s. False if no such answer is running.
+        """
+        # A list, not a generator: ``any`` must not stop at the first seat it extends.
+        return seconds > 0 and any([person.extend_time(seconds) for person in self._timed_seats(seat)])
 
-    def _timed_seat(self) -> TimedSeat | None:
-        delegate = self.delegates.get(self._answering) if self._answering else None
-        return delegate if isinstance(delegate, TimedSeat) else None
+    def pass_turn(self, seat: str | None = None) -> bool:
+        """The chair passes the running person's answer: a turn yields, a ballot gives no answer on any clause.
+
+        Every pending person's ballot is passed, or only ``seat``'s. False if no such answer is running.
+        """
+        return any([person.pass_turn() for person in self._timed_seats(seat)])  # every seat, as above
+
+    def _timed_seats(self, seat: str | None) -> list[TimedSeat]:
+        """The seats answering now whose clock the instructor can reach: ``seat`` only, if given."""
+        seats = sorted(self._answering) if seat is None else [seat] if seat in self._answering else []
+        delegates = [self.delegates[s] for s in seats]
+        return [delegate for delegate in delegates if isinstance(delegate, TimedSeat)]
 
     @contextmanager
     def answering(self, seat: str) -> Iterator[None]:
-        """While ``seat`` answers, the instructor's clock controls reach it."""
-        self._answering = seat
+        """While ``seat`` answers (its turn or its ballot), the instructor's clock controls reach it."""
+        self._answering.add(seat)
         try:
             yield
         finally:
-            self._answering = None
+            self._answering.discard(seat)
 
     async def apply_controls(self, work: SessionState, emit: EventWriter) -> None:
         """The instructor's requests, at the start of the chair's step: between turns."""

@@ -114,7 +114,7 @@ class Session(Instructor):
         self.floor_requests = FloorRequests(cast)
         self._record: EventWriter = ignore
         self.controls = controls.Controls()
-        self._answering: str | None = None  # the seat whose turn is running
+        self._answering: set[str] = set()
 
     def request_floor(self, party: str) -> None:
         """A delegation asks for the floor between turns (a person's button, say).
@@ -371,7 +371,8 @@ class Session(Instructor):
     async def cast_vote(self, task: dict[str, Any]) -> dict[str, Any]:
         emit = task_writer(self._record)
         segment = self.programme[task["segment"]]
-        return await turns.ballot(self.cast, segment, self.delegates[task["party"]], task, emit)
+        with self.answering(task["party"]):
+            return await turns.ballot(self.cast, segment, self.delegates[task["party"]], task, emit)
 
     def count_votes(self, state: SessionState) -> Outcome:
         outcome = tally(state.draft, state.ballots, self.parties, self.cast.scenario.consensus_rule)

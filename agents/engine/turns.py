@@ -34,6 +34,8 @@ from agents.engine.programme import Segment
 from agents.engine.state import SessionState, seat_view
 from agents.engine.writers import EventWriter
 
+PASSED_BALLOT = "the chair passed the ballot"  # the reason every clause of a passed ballot is no answer
+
 
 def turn_context(cast: Cast, segment: Segment, state: SessionState, speaker: str) -> TurnContext:
     """What ``speaker`` sees as it takes the next turn: its own side meetings only, and its own plan."""
@@ -172,7 +174,11 @@ async def ballot(
     if result.note:
         text = f"{context.persona.short_name}'s ballot: {result.note}; unmarked clauses are recorded as no answer"
         emit(ErrorEvent(phase=segment.kind, turn=context.turn, speaker=party, text=text))
+    if result.passed:
+        text = f"The chair passes {context.persona.short_name}'s ballot: its clauses are recorded as no answer."
+        emit(TurnPassed(phase=segment.kind, turn=context.turn, speaker=party, text=text))
     missing = "no vote given" if result.ballot is not None else "no ballot came"
+    missing = PASSED_BALLOT if result.passed else missing
     votes = normalise_ballot(result.ballot, context.draft.numbers(), missing)
     model, usage = result.model, result.usage
     emit(VoteCast(phase=segment.kind, turn=context.turn, speaker=party, votes=votes, model=model, usage=usage))
