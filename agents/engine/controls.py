@@ -78,7 +78,17 @@ def read_news(cast: Cast, work: SessionState, news: News, emit: EventWriter) -> 
     """Read ``news`` out and keep it in memory for the addressees' later prompts."""
     words = news_words(cast, news)
     audience = list(news.audience) if news.audience is not None else None
-    emit(NewsRead(phase="session", turn=work.turn, speaker=CHAIR, text=words, dated=news.dated, audience=audience))
+    emit(
+        NewsRead(
+            phase="session",
+            turn=work.turn,
+            speaker=CHAIR,
+            text=words,
+            dated=news.dated,
+            news=news.text,
+            audience=audience,
+        )
+    )
     record = TurnRecord(turn=work.turn, phase="session", speaker=CHAIR, kind="news", text=words, audience=news.audience)
     work.memory = work.memory.remember(record)
 
