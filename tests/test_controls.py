@@ -22,7 +22,7 @@ from agents.core.events import (
     TurnPassed,
     VoteCast,
 )
-from agents.core.moves import Move
+from agents.core.moves import Ballot, ClauseVote, Move
 from agents.delegates.human import HumanDelegate, InputRejected
 from agents.delegates.model import ModelDelegate
 from agents.engine.tally import tally
@@ -223,6 +223,78 @@ async def test_the_chair_passes_a_persons_turn():
 def test_no_running_answer_means_nothing_to_extend_or_pass():
     session, _ = person_session(SlowPrompter(0), timeout=1)
     assert not session.extend_turn(5) and not session.pass_turn()
+
+
+# -- a person's ballot ---------------------------------------------------------------------
+
+
+class BallotPrompter:
+    """Answers a move at once; accepts every clause ``delay`` seconds after its ballot is asked,
+    calling ``on_ballot`` (an instructor's act) as the ballot opens."""
+
+    def __init__(self, delay: float, on_ballot=lambda: None):
+        self.delay = delay
+        self.on_ballot = on_ballot
+        self.told: list[str] = []
+
+    async def ask_move(self, context):
+        return Move(kind="statement", text="We hear every delegation.")
+
+    async def ask_ballot(self, context):
+        asyncio.get_running_loop().call_later(0.05, self.on_ballot)
+        await asyncio.sleep(self.delay)
+        return Ballot(votes=[ClauseVote(clause=n, vote="accept", reason="We agree.") for n in context.draft.numbers()])
+
+    async def tell(self, text: str) -> None:
+        self.told.append(text)
+
+
+def balloting_session(*prompters: BallotPrompter, timeout: float):
+    """A short session (three turns, then drafting and the consensus call) with a person in the first seats."""
+    session = scripted_session(seed=1, max_turns=3)
+    for seat, prompter in zip(session.parties, prompters, strict=False):
+        session.delegates[seat] = HumanDelegate(seat, prompter, timeout_seconds=timeout, grace_seconds=0)
+    return session
+
+
+def ballot_of(events, seat: str) -> list:
+    return next(e.votes for e in events if isinstance(e, VoteCast) and e.speaker == seat)
+
+
+async def test_extra_seconds_reach_a_persons_pending_ballot():
+    extended: list[bool] = []
+    prompter = BallotPrompter(delay=0.4, on_ballot=lambda: extended.append(session.extend_turn(2)))
+    session = balloting_session(prompter, timeout=0.2)
+    events = await play(session)
+    votes = ballot_of(events, session.parties[0])
+    assert votes and {v.vote for v in votes} == {"accept"}
+    assert extended == [True] and not [text for text in prompter.told if "Time is up" in text]
+
+
+async def test_without_extra_seconds_a_slow_ballot_is_no_answer():
+    prompter = BallotPrompter(delay=0.4)
+    session = balloting_session(prompter, timeout=0.2)
+    votes = ballot_of(await play(session), session.parties[0])
+    assert votes and {v.vote for v in votes} == {"no_answer"}
+
+
+async def test_a_passed_ballot_is_no_answer_on_every_clause_and_never_an_abstention():
+    first = BallotPrompter(delay=30, on_ballot=lambda: passed.append(session.pass_turn(first_seat)))
+    second = BallotPrompter(delay=0.3)  # balloting at the same time: the pass must not reach it
+    passed: list[bool] = []
+    session = balloting_session(first, second, timeout=30)
+    first_seat, second_seat = session.parties[:2]
+    events = await asyncio.wait_for(play(session), 20)
+    assert passed == [True]
+    votes = ballot_of(events, first_seat)
+    assert votes and {(v.vote, v.reason) for v in votes} == {("no_answer", "the chair passed the ballot")}
+    assert {v.vote for v in ballot_of(events, second_seat)} == {"accept"}
+    notice = [e for e in events if isinstance(e, TurnPassed)]
+    assert [(e.speaker, e.phase) for e in notice] == [(first_seat, "consensus")] and "ballot" in notice[0].text
+    assert "passed your ballot" in first.told[-1]
+    outcome = events[-1].outcome
+    assert all(first_seat in clause.no_answer and first_seat not in clause.abstain for clause in outcome.clauses)
+    assert not outcome.consensus
 
 
 # -- a seat handed over --------------------------------------------------------------------

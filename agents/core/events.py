@@ -176,6 +176,9 @@ class NewsRead(ChairNotice):
     type: Literal["news"] = "news"
     text: str
     dated: str | None = Field(default=None, description="the date the news carries, as the instructor gave it")
+    news: str | None = Field(
+        default=None, description="the news as the instructor gave it (``text`` is the chair's words around it)"
+    )
 
 
 class EndedEarly(ChairNotice):

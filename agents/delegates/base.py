@@ -82,6 +82,7 @@ class VoteResult:
     model: str
     usage: Usage | None = None
     note: str | None = None
+    passed: bool = False  # the chair passed the ballot before the seat answered: no answer, never an abstention
 
 
 @dataclass

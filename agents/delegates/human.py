@@ -96,14 +96,14 @@ class HumanDelegate:
             self._clock = None
 
     def extend_time(self, seconds: float) -> bool:
-        """Give the running answer ``seconds`` more; False if the person is not being asked."""
+        """Give the running answer (a turn or a ballot) ``seconds`` more; False if the person is not being asked."""
         if self._clock is None:
             return False
         self._clock.extend(seconds)
         return True
 
     def pass_turn(self) -> bool:
-        """End the running answer now: the seat yields (the engine says the chair passed it)."""
+        """End the running answer now: a turn yields, a ballot gives no answer (the engine says the chair passed it)."""
         if self._clock is None:
             return False
         self._clock.pass_turn()
@@ -122,6 +122,9 @@ class HumanDelegate:
 
     async def vote(self, context: VoteContext) -> VoteResult:
         ballot = await self._within_time(self.prompter.ask_ballot(context))
+        if ballot is None and self._passed:
+            await self.prompter.tell("The chair passed your ballot: every clause is recorded as no answer.")
+            return VoteResult(None, self.label, passed=True)
         if ballot is None:
             await self.prompter.tell("Time is up: clauses you did not mark are recorded as no answer.")
             return VoteResult(None, self.label, note=f"no ballot within {self.timeout_seconds:.0f} s")

@@ -17,19 +17,18 @@ Requests not yet applied live in this process only: a resumed session does not s
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from agents.core.catalog import Cast
-from agents.core.events import CHAIR, EndedEarly, Event, NewsRead, SeatChanged, SessionPaused, SessionResumed
+from agents.core.events import CHAIR, EndedEarly, NewsRead, SeatChanged, SessionPaused, SessionResumed
 from agents.core.memory import TurnRecord
 from agents.core.outcome import Outcome
 from agents.delegates.base import Delegate
 from agents.delegates.human import InputRejected, clean_text
 from agents.engine.state import SessionState
+from agents.engine.writers import EventWriter
 
 MAX_NEWS_CHARS = 2000
-EventWriter = Callable[[Event], None]
 
 
 @dataclass(frozen=True)
@@ -79,7 +78,17 @@ def read_news(cast: Cast, work: SessionState, news: News, emit: EventWriter) -> 
     """Read ``news`` out and keep it in memory for the addressees' later prompts."""
     words = news_words(cast, news)
     audience = list(news.audience) if news.audience is not None else None
-    emit(NewsRead(phase="session", turn=work.turn, speaker=CHAIR, text=words, dated=news.dated, audience=audience))
+    emit(
+        NewsRead(
+            phase="session",
+            turn=work.turn,
+            speaker=CHAIR,
+            text=words,
+            dated=news.dated,
+            news=news.text,
+            audience=audience,
+        )
+    )
     record = TurnRecord(turn=work.turn, phase="session", speaker=CHAIR, kind="news", text=words, audience=news.audience)
     work.memory = work.memory.remember(record)
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import typing
 import uuid
-from collections.abc import AsyncGenerator, Callable, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,47 +23,36 @@ from typing import Any
 
 from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig
-from langgraph.config import get_config, get_stream_writer
 from langgraph.graph import END, START, StateGraph
 from langgraph.types import Command, Send
 
 from agents.core.catalog import Cast
-from agents.core.current_turn import during_turn
-from agents.core.draft import Draft, apply_move
 from agents.core.events import (
     CHAIR,
     DraftUpdated,
     ErrorEvent,
     Event,
     FloorGiven,
-    FloorRequested,
-    MeetingRequested,
     Message,
     PhaseStarted,
     SessionEnded,
     SessionStarted,
     Token,
-    TurnPassed,
-    VoteCast,
 )
 from agents.core.ids import MAX_ID_LENGTH
-from agents.core.ledger import Ledger, record_move
-from agents.core.memory import TurnRecord
-from agents.core.moves import Move, normalise_ballot
 from agents.core.outcome import Outcome
-from agents.delegates.base import Delegate, TurnContext, TurnResult, VoteContext, VoteResult
-from agents.delegates.clock import TimedSeat
-from agents.engine import chair, controls, mediation, planning, summary
+from agents.delegates.base import Delegate
+from agents.engine import chair, controls, mediation, planning, summary, turns
 from agents.engine.checkpoints import open_checkpointer
-from agents.engine.floor import POLICIES, FloorPolicy, FloorState, after_turn, rotate, with_request
+from agents.engine.floor import POLICIES, FloorPolicy, FloorState, rotate
+from agents.engine.floor_requests import FloorRequests
+from agents.engine.instructor import Instructor
 from agents.engine.programme import Segment, build_programme, meeting_segment
-from agents.engine.state import SessionState, seat_task, seat_view
+from agents.engine.state import SessionState, seat_task
 from agents.engine.tally import tally
+from agents.engine.writers import EventWriter, audience, audience_writer, ignore, task_writer
 
 RECURSION_LIMIT = 100_000
-
-# What nodes write events with; ``Session.run``'s ``record`` has the same shape.
-EventWriter = Callable[[Event], None]
 
 
 @dataclass
@@ -98,46 +87,11 @@ def new_session_id(scenario_id: str) -> str:
     return scenario_id[: MAX_ID_LENGTH - len(suffix)] + suffix
 
 
-def task_writer(record: EventWriter) -> EventWriter:
-    """The node's event writer, tagging each event with the graph task that emitted it.
+class Session(Instructor):
+    """One run of a scenario. ``async for event in session.run()`` drives it to the end.
 
-    Each event is passed to ``record`` (see ``Session.run``) at once, inside the task, then
-    streamed.
+    The instructor's controls (``pause``, ``inject_news``, ``hand_seat``, ...) come from ``Instructor``.
     """
-    write = get_stream_writer()
-    task = get_config()["metadata"].get("langgraph_checkpoint_ns")
-
-    def emit(event: Event) -> None:
-        event.task = task
-        record(event)
-        write(event)
-
-    return emit
-
-
-def _ignore(event: Event) -> None:
-    """The ``record`` of a session run without one."""
-
-
-def audience(segment: Segment) -> list[str] | None:
-    return list(segment.audience) if segment.audience else None
-
-
-def audience_writer(emit: EventWriter, segment: Segment) -> EventWriter:
-    """A writer that marks every event it writes as heard only by ``segment``'s audience."""
-    members = audience(segment)
-    if members is None:
-        return emit
-
-    def emit_private(event: Event) -> None:
-        event.audience = members
-        emit(event)
-
-    return emit_private
-
-
-class Session:
-    """One run of a scenario. ``async for event in session.run()`` drives it to the end."""
 
     def __init__(
         self,
@@ -157,71 +111,17 @@ class Session:
         self.programme: list[Segment] = build_programme(cast.scenario)
         self.policy: FloorPolicy = POLICIES[self.config.floor_policy]()
         self.parties = list(cast.scenario.parties)
-        self._floor_requests: list[str] = []
-        self._told_held: set[str] = set()  # requesters told their request waits for the table
-        self._record: EventWriter = _ignore
+        self.floor_requests = FloorRequests(cast)
+        self._record: EventWriter = ignore
         self.controls = controls.Controls()
-        self._answering: str | None = None  # the seat whose turn is running
+        self._answering: set[str] = set()
 
     def request_floor(self, party: str) -> None:
         """A delegation asks for the floor between turns (a person's button, say).
 
         Taken into account at the chair's next decision; ignored if ``party`` is not seated.
         """
-        if party in self.parties and party not in self._floor_requests:
-            self._floor_requests.append(party)
-
-    # -- the instructor's controls (``agents.engine.controls``) ---------------------------------
-
-    def pause(self) -> None:
-        """Start no new turn, ballot or plan until ``resume_play``; a call already running finishes."""
-        self.controls.resumed.clear()
-
-    def resume_play(self) -> None:
-        """Go on after ``pause`` (not to be confused with ``run(resume=True)``, which resumes a checkpoint)."""
-        self.controls.resumed.set()
-
-    def inject_news(self, text: str, audience: list[str] | None = None, dated: str | None = None) -> None:
-        """The chair reads ``text`` to ``audience`` (None: everyone) at the next point between turns.
-
-        Raises:
-            InputRejected: the text is empty or too long, or the audience names no seated delegation.
-        """
-        self.controls.news.append(controls.check_news(self.cast, text, audience, dated))
-
-    def end_early(self) -> None:
-        """Close the current segment at the next point between turns and go to the consensus call."""
-        self.controls.end = True
-
-    def hand_seat(self, seat: str, delegate: Delegate) -> None:
-        """``delegate`` holds ``seat`` from the next turn the chair gives."""
-        if seat not in self.parties:
-            raise ValueError(f"no seat {seat!r} at this table")
-        self.controls.seats.append((seat, delegate))
-
-    def extend_turn(self, seconds: float) -> bool:
-        """Give the person answering now ``seconds`` more; False if no person's answer is running."""
-        seat = self._timed_seat()
-        return seat is not None and seconds > 0 and seat.extend_time(seconds)
-
-    def pass_turn(self) -> bool:
-        """The chair passes the running person's turn: the seat yields. False if none is running."""
-        seat = self._timed_seat()
-        return seat is not None and seat.pass_turn()
-
-    def _timed_seat(self) -> TimedSeat | None:
-        delegate = self.delegates.get(self._answering) if self._answering else None
-        return delegate if isinstance(delegate, TimedSeat) else None
-
-    async def apply_controls(self, work: SessionState, emit: EventWriter) -> None:
-        """The instructor's requests, at the start of the chair's step: between turns."""
-        await controls.hold_while_paused(self.controls, work, emit)
-        controls.hand_seats(self.cast, self.controls, self.delegates, work, emit)
-        news, self.controls.news = self.controls.news, []
-        for item in news:
-            controls.read_news(self.cast, work, item, emit)
-        vote_at = next((i for i, s in enumerate(self.programme) if s.is_vote), len(self.programme))
-        controls.end_now(self.controls, work, vote_at, emit)
+        self.floor_requests.add(party)
 
     # -- running -----------------------------------------------------------------------------
 
@@ -243,7 +143,7 @@ class Session:
         come after a step's result was saved but before its last events were taken from the
         stream; the events would be lost, since a resume does not run that step again.
         """
-        self._record = record or _ignore
+        self._record = record or ignore
         if not resume:
             started = SessionStarted(
                 phase="session",
@@ -331,7 +231,7 @@ class Session:
                     work.outcome = self.count_votes(work)
                     self.end_segment(work)
                     continue
-            self.take_floor_requests(work, segment, emit)
+            self.floor_requests.take(work, segment, emit)
             decision = await self.next_speaker(work, segment)
             if decision is None:
                 self.end_segment(work)
@@ -386,31 +286,6 @@ class Session:
             work.rotation += 1
         work.segment_open = True
         work.opened_at = work.turn
-
-    def take_floor_requests(self, work: SessionState, segment: Segment, emit: EventWriter) -> None:
-        """Move requests made between turns into this pass of the floor.
-
-        Nobody outside a side meeting can be heard in it: such a request is held for the next
-        pass at the table, and the chair tells the requester so, once (a ``held`` request).
-        """
-        requests, self._floor_requests = self._floor_requests, []
-        for party in requests:
-            if segment.audience is not None and party not in segment.audience:
-                self.hold_floor_request(work, segment, party, emit)
-                continue
-            self._told_held.discard(party)
-            before = work.floor
-            work.floor = with_request(work.floor, party)
-            if work.floor != before:
-                emit(FloorRequested(phase=segment.kind, turn=work.turn, speaker=party, audience=audience(segment)))
-
-    def hold_floor_request(self, work: SessionState, segment: Segment, party: str, emit: EventWriter) -> None:
-        self._floor_requests.append(party)
-        if party in self._told_held or segment.audience is None:
-            return
-        self._told_held.add(party)
-        text = chair.floor_held_words(self.cast, party, segment.audience)
-        emit(FloorRequested(phase=segment.kind, turn=work.turn, speaker=party, held=True, text=text, audience=[party]))
 
     async def next_speaker(self, work: SessionState, segment: Segment) -> chair.FloorDecision | None:
         if self.closing(work) or self.segment_full(work):
@@ -471,84 +346,17 @@ class Session:
     async def delegate_turn(self, state: SessionState) -> dict[str, Any]:
         segment, speaker = self.turn_given(state)
         emit = audience_writer(task_writer(self._record), segment)
-        persona = self.cast.delegations[speaker]
-        turn = state.turn + 1
-        context = TurnContext(
-            cast=self.cast,
-            persona=persona,
-            phase=segment.phase,
-            agenda_item=segment.agenda_item,
-            allowed_moves=segment.allowed_moves,
-            draft=state.draft,
-            memory=state.memory.visible_to(speaker),
-            turn=turn,
-            meeting=segment.audience,
-            may_ask_for_meeting=chair.may_ask_for_meeting(self.cast, segment, state.granted_meetings),
-            ledger=state.ledger.visible_to(speaker),
-            outcome=state.outcome,
-            plan=state.plans.get(speaker),
-        )
+        context = turns.turn_context(self.cast, segment, state, speaker)
 
         def on_text(delta: str) -> None:
-            emit(Token(phase=segment.kind, turn=turn, speaker=speaker, delta=delta))
+            emit(Token(phase=segment.kind, turn=context.turn, speaker=speaker, delta=delta))
 
-        result = await self.ask_delegate(speaker, context, on_text, emit)
-        move = chair.admit(result.move, segment.allowed_moves)
-        move, refused = chair.rule_on_withdrawal(self.cast, move, state.draft, speaker)
-        if refused:
-            emit(ErrorEvent(phase=segment.kind, turn=turn, speaker=CHAIR, text=f"The chair: {refused}."))
-        text = chair.describe_move(move, persona.short_name)
-        emit(
-            Message(
-                phase=segment.kind,
-                turn=turn,
-                speaker=speaker,
-                text=text,
-                move=move,
-                model=result.model,
-                usage=result.usage,
-                repaired=result.repaired,
-                fallback=result.fallback,
-            )
-        )
-        draft, change = apply_move(state.draft, move, speaker, turn, self.cast.scenario.max_clauses)
-        if change:
-            emit(DraftUpdated(phase=segment.kind, turn=turn, speaker=speaker, change=change, draft=draft))
-        floor = after_turn(state.floor, speaker, move.request_floor)
-        if speaker in floor.requests and speaker not in state.floor.requests:
-            emit(FloorRequested(phase=segment.kind, turn=turn, speaker=speaker))
-        record = TurnRecord(
-            turn=turn,
-            phase=segment.kind,
-            speaker=speaker,
-            kind=move.kind,
-            text=text,
-            clause=move.clause,
-            audience=segment.audience,
-        )
-        memory = state.memory.remember(record)
-        ledger = self.note_in_ledger(state, segment, speaker, move, turn, draft)
-        update = {"turn": turn, "draft": draft, "floor": floor, "memory": memory, "ledger": ledger, "speaker": None}
-        return update | self.meeting_request(state, segment, speaker, move, turn, emit)
-
-    def note_in_ledger(
-        self, state: SessionState, segment: Segment, speaker: str, move: Move, turn: int, draft: Draft
-    ) -> Ledger:
-        """The ledger with the move noted; a proposal is noted on the clause number the draft gave it."""
-        clause = move.clause
-        if move.kind == "proposal":
-            added = [c.number for c in draft.clauses if c.number not in state.draft.numbers()]
-            clause = added[0] if added else None
-        return record_move(
-            state.ledger,
-            move,
-            party=speaker,
-            turn=turn,
-            phase=segment.kind,
-            item=segment.agenda_item.id if segment.agenda_item else None,
-            audience=segment.audience,
-            clause=clause,
-        )
+        with self.answering(speaker):
+            result = await turns.ask(self.delegates[speaker], speaker, context, on_text, emit)
+        move = turns.admitted(self.cast, segment, state, speaker, result.move, emit)
+        update = turns.turn_update(self.cast, segment, state, speaker, move, result, emit)
+        spent = self.budget_spent(context.turn)
+        return update | turns.meeting_request(self.cast, state, segment, speaker, move, spent, emit)
 
     def turn_given(self, state: SessionState) -> tuple[Segment, str]:
         """The segment and the speaker of the turn the chair just gave."""
@@ -560,80 +368,11 @@ class Session:
             )
         return segment, state.speaker
 
-    def meeting_request(
-        self, state: SessionState, segment: Segment, speaker: str, move: Move, turn: int, emit: EventWriter
-    ) -> dict[str, Any]:
-        """The chair's ruling on a side meeting the speaker asked for at ``turn``; granted ones are queued."""
-        ruling = chair.rule_on_meeting(
-            self.cast, speaker, move.side_meeting, segment, state.granted_meetings, self.budget_spent(turn)
-        )
-        if ruling is None:
-            return {}
-        event = MeetingRequested(
-            phase=segment.kind,
-            turn=turn,
-            speaker=speaker,
-            members=ruling.members,
-            granted=ruling.call is not None,
-            text=ruling.text,
-        )
-        emit(event)
-        if ruling.call is None:
-            return {}
-        return {
-            "granted_meetings": [*state.granted_meetings, ruling.call],
-            "meeting_queue": [*state.meeting_queue, ruling.call],
-        }
-
-    async def ask_delegate(
-        self, speaker: str, context: TurnContext, on_text: Callable[[str], None], emit: EventWriter
-    ) -> TurnResult:
-        delegate = self.delegates[speaker]
-        self._answering = speaker
-        try:
-            with during_turn(context.turn):
-                result = await delegate.take_turn(context, on_text)
-        except Exception as error:  # a failing seat yields; the session goes on
-            text = f"{context.persona.short_name} could not take its turn ({type(error).__name__}: {error}); it yields"
-            emit(ErrorEvent(phase=context.phase.kind, turn=context.turn, speaker=speaker, text=text))
-            return TurnResult(Move(kind="yield"), model=delegate.label)
-        finally:
-            self._answering = None
-        if result.passed:
-            text = f"The chair passes {context.persona.short_name}'s turn."
-            emit(TurnPassed(phase=context.phase.kind, turn=context.turn, speaker=speaker, text=text))
-        if result.note:
-            emit(ErrorEvent(phase=context.phase.kind, turn=context.turn, speaker=speaker, text=result.note))
-        return result
-
     async def cast_vote(self, task: dict[str, Any]) -> dict[str, Any]:
         emit = task_writer(self._record)
-        party = task["party"]
         segment = self.programme[task["segment"]]
-        context = seat_view(VoteContext, self.cast, segment.phase, task)
-        persona = context.persona
-        delegate = self.delegates[party]
-        try:
-            with during_turn(context.turn):
-                result = await delegate.vote(context)
-        except Exception as error:  # a failing seat gives no answer; the call goes on
-            result = VoteResult(None, delegate.label, note=f"{type(error).__name__}: {error}")
-        if result.note:
-            text = f"{persona.short_name}'s ballot: {result.note}; unmarked clauses are recorded as no answer"
-            emit(ErrorEvent(phase=segment.kind, turn=context.turn, speaker=party, text=text))
-        missing = "no vote given" if result.ballot is not None else "no ballot came"
-        votes = normalise_ballot(result.ballot, context.draft.numbers(), missing)
-        emit(
-            VoteCast(
-                phase=segment.kind,
-                turn=context.turn,
-                speaker=party,
-                votes=votes,
-                model=result.model,
-                usage=result.usage,
-            )
-        )
-        return {"ballots": {party: votes}}
+        with self.answering(task["party"]):
+            return await turns.ballot(self.cast, segment, self.delegates[task["party"]], task, emit)
 
     def count_votes(self, state: SessionState) -> Outcome:
         outcome = tally(state.draft, state.ballots, self.parties, self.cast.scenario.consensus_rule)

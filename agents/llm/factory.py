@@ -77,6 +77,22 @@ def check_spec(spec: str) -> str:
     return spec
 
 
+def spec_of_label(label: str) -> str | None:
+    """The spec that builds a model with ``label`` (how transcripts name a seat's holder).
+
+    None for a label no backend gives: a person's, or a label a caller chose for its own model.
+    A ``scripted:<seconds>`` model is labelled as ``scripted``, and is given back without its pause.
+    """
+    if label in (LOCAL_LABEL, SCRIPTED_LABEL):
+        return "local" if label == LOCAL_LABEL else "scripted"
+    if label.startswith("openai:"):
+        try:
+            return check_spec(label)
+        except ModelSpecError:
+            return None
+    return None
+
+
 @dataclass
 class ModelPool:
     """Creates chat models from specs; owns the local server. Use ``with ModelPool(...) as pool``."""

@@ -21,6 +21,7 @@ from agents.review.grounding import session_grounding
 from agents.review.leakage import session_leaks
 from agents.review.meetings import side_meetings
 from agents.review.metrics import floor_turns, move_counts, phase_spans, speaking_share
+from agents.review.news import news_read
 from agents.review.outcome import outcome_summary, vote_cells
 from agents.review.plans import private_plans
 from agents.review.prices import PriceTable, session_costs
@@ -91,6 +92,7 @@ def compute_review(
         viewer=viewer,
         meetings=side_meetings(transcript),
         plans=private_plans(transcript),
+        news=news_read(transcript),
     )
     return with_record(review, transcript)
 

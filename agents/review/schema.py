@@ -307,6 +307,18 @@ class MeetingSummary(BaseModel):
     said: list[MeetingLine] = Field(default_factory=list)
 
 
+class NewsItem(BaseModel):
+    """News the chair read out at the instructor's request, after ``turn`` delegate turns.
+
+    ``audience`` None: read to every delegation; else only these heard it.
+    """
+
+    turn: int
+    dated: str | None = None
+    text: str
+    audience: list[str] | None = None
+
+
 class PlanSummary(BaseModel):
     """A delegation's private plan, made after ``turn`` turns for the phase ``for_phase``."""
 
@@ -346,6 +358,7 @@ class Review(BaseModel):
     viewer: str | None = None
     meetings: list[MeetingSummary] = Field(default_factory=list)
     plans: list[PlanSummary] = Field(default_factory=list)
+    news: list[NewsItem] = Field(default_factory=list, description="news the chair read, as far as this view heard it")
     record: RecordReview | None = Field(default=None, description="the session against the real meeting's record")
 
     def names(self) -> dict[str, str]:
@@ -357,6 +370,10 @@ class Review(BaseModel):
     def name(self, seat: str) -> str:
         """The display name of a seat id (the id itself if unknown)."""
         return self.names().get(seat, seat)
+
+    def to_whom(self, item: NewsItem) -> str:
+        """Who heard ``item``: ``all``, or the delegations' names."""
+        return "all" if item.audience is None else ", ".join(self.name(seat) for seat in item.audience)
 
     def vote(self, delegation: str, clause: int) -> VoteCell | None:
         """``delegation``'s vote on ``clause``, or None if it cast none."""

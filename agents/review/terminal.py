@@ -77,6 +77,16 @@ def meetings_table(review: Review) -> Table:
     return table
 
 
+def news_table(review: Review) -> Table:
+    """Each piece of news the chair read, as far as this view heard it."""
+    table = Table(title="News read by the chair", title_justify="left")
+    for column in ("turn", "dated", "to", "news"):
+        table.add_column(column, ratio=1 if column == "news" else None)
+    for item in review.news:
+        table.add_row(str(item.turn), item.dated or "-", review.to_whom(item), item.text)
+    return table
+
+
 def plans_table(review: Review) -> Table:
     """Each private plan this view holds: whose, for which phase, and what it says."""
     table = Table(title="Private plans", title_justify="left")
@@ -272,6 +282,8 @@ def print_review(review: Review, console: Console) -> None:
         console.print(meetings_table(review))
     if review.plans:
         console.print(plans_table(review))
+    if review.news:
+        console.print(news_table(review))
     for line in objection_lines(review):
         console.print(line, markup=False)
     console.print(costs_table(review))

@@ -19,6 +19,10 @@ and emit them anew), and the session runs on from its last checkpoint, or from t
 the process died before the first one. A session whose last step had finished (killed while
 its transcript was being written) is only written out. The recording of model calls keeps
 only the calls made after the resume: a resumed session cannot be replayed.
+
+A seat an instructor handed over goes on with its holder: the kept events' last
+``seat_changed`` names it, and ``agents.sessions.holders`` seats it again (a model, from the
+spec its label names) or, for a person, seats the settings' model and says so in the transcript.
 """
 
 from __future__ import annotations
@@ -27,13 +31,14 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from agents.core.events import CHAIR, Event
+from agents.core.events import CHAIR, Event, SeatChanged
 from agents.core.ids import check_id
 from agents.core.loading import ConfigError
 from agents.core.output import session_file
 from agents.engine import Session
 from agents.engine.session import ResumePoint
 from agents.llm.factory import ModelPool
+from agents.sessions.holders import reseat, seat_holders
 from agents.sessions.journal import JournalContents, JournalEntry, read_journal
 from agents.sessions.replay import options_from
 from agents.sessions.run import CHECKPOINT_FILE, EventSink, PreparedSession, prepare, run_prepared
@@ -57,6 +62,11 @@ class Restart:
     def unfinished(self) -> frozenset[str] | None:
         """The engine steps that run again and emit their events anew; None: all of them."""
         return None if self.point is None else self.point.unfinished
+
+    @property
+    def next_turn(self) -> int:
+        """The first delegate turn the resumed session takes."""
+        return 1 if self.point is None else self.point.turns + 1
 
     def reruns(self, task: str | None) -> bool:
         return self.point is None or task in self.point.unfinished
@@ -90,12 +100,15 @@ async def resume_session(session_id: str, out: Path, pool: ModelPool, on_event: 
     """
     try:
         files = read_session(session_id, out)
-        prepared = prepare(options_from(files.header, out), pool, session_id=session_id, write_header=False)
+        options = options_from(files.header, out)
+        prepared = prepare(options, pool, session_id=session_id, write_header=False)
         restart = await restart_point(prepared.session, out / CHECKPOINT_FILE, files)
         kept = events_to_keep(files, restart)
     except ConfigError as error:
         raise ConfigError(error.path, [*error.problems, REFUSED]) from None
-    return await run_on(prepared, files, kept, restart, on_event)
+    holders = seat_holders(files.header, [entry.event for entry in kept])
+    changed = reseat(prepared, holders, pool, options.seed, restart.next_turn)
+    return await run_on(prepared, files, kept, restart, on_event, changed)
 
 
 def read_session(session_id: str, out: Path) -> SessionFiles:
@@ -198,12 +211,30 @@ async def run_on(
     kept: list[JournalEntry],
     restart: Restart,
     on_event: EventSink | None,
+    changed: list[SeatChanged],
 ) -> Transcript:
-    """Save the kept events as the session's state, then run the session on to its end."""
+    """Save the kept events as the session's state, then run the session on to its end.
+
+    ``changed`` are the seats whose holder could not be seated again (``agents.sessions.holders``):
+    said in the transcript as handovers, or, for a session that starts over, as its first holders.
+    """
+    header = files.header
+    if restart.point is None:
+        header = first_holders(header, changed)
     recorder = prepared.writer.recorder
     prepared.writer.close()  # the fresh writer prepare() made; the resumed one takes over
-    prepared.writer = TranscriptWriter.resume(files.out, files.header, kept, len(files.journal.entries), recorder)
+    prepared.writer = TranscriptWriter.resume(files.out, header, kept, len(files.journal.entries), recorder)
+    if restart.point is not None:
+        for event in changed:
+            prepared.writer.add(event)
     return await run_prepared(prepared, on_event, resume=restart.point is not None)
+
+
+def first_holders(header: Transcript, changed: list[SeatChanged]) -> Transcript:
+    """The header of a session that starts over: each seat's first holder is the one that plays it now."""
+    current = {event.speaker: event.current for event in changed}
+    delegations = [d.model_copy(update={"model": current.get(d.id, d.model)}) for d in header.delegations]
+    return header.model_copy(update={"delegations": delegations})
 
 
 def check_session_id(session_id: str, out: Path) -> str:

@@ -85,6 +85,11 @@ class PreparedSession:
     session: Session
     writer: TranscriptWriter
 
+    def seat_model(self, seat: str, handle: ModelHandle) -> None:
+        """Put ``handle``'s model in ``seat`` before the session runs, its calls recorded like the others'."""
+        handle = recorded({seat: handle}, self.writer.recorder or Recorder())[seat]
+        self.session.delegates[seat] = ModelDelegate(seat, handle.model, handle.label)
+
 
 class CastSource(Protocol):
     """Where ``prepare`` gets the cast: a ``Catalog``, or one that reads a cast once for many sessions."""

@@ -95,6 +95,8 @@ class TranscriptWriter:
         holds everything the JSON held: after the journal grows, before it drops events.
         """
         reset: dict[str, object] = {"events": [], "status": "running", "finished": None, "draft": None, "outcome": None}
+        # Handovers are noted again from the kept events: one whose event was dropped did not happen.
+        reset["delegations"] = [d.model_copy(update={"held_by": []}) for d in header.delegations]
         writer = cls(header.model_copy(update=reset | {"recording": []}), folder, recorder, write_header=False)
         writes = [writer._write_json, lambda: writer._rewrite_journal(kept)]
         for write in writes if len(kept) <= journal_length else reversed(writes):

@@ -113,6 +113,17 @@ def record_markdown(review: Review) -> list[str]:
     return [*lines, ""]
 
 
+def news_markdown(review: Review) -> list[str]:
+    """The news the chair read, as far as this viewer heard it (the review is the viewer's view)."""
+    if not review.news:
+        return []
+    lines = ["### News read by the chair", "", "| Turn | Dated | To | News |", "|---|---|---|---|"]
+    for item in review.news:
+        text = item.text.replace("|", "\\|").replace("\n", " ")
+        lines.append(f"| {item.turn} | {item.dated or '-'} | {review.to_whom(item)} | {text} |")
+    return [*lines, ""]
+
+
 def summary_markdown(review: Review) -> str:
     """The review's headline numbers and per-delegation table, as Markdown."""
     outcome = review.outcome
@@ -136,6 +147,7 @@ def summary_markdown(review: Review) -> str:
         "",
         *_scores_lines(review),
         "",
+        *news_markdown(review),
         *record_markdown(review),
         f"{judge} The full report, with the draft's evolution and every vote's reason, is attached.",
     ]
