@@ -52,6 +52,7 @@ class Seen:
     outcome_attachments: int = 0  # the transcript files and the Review button on the outcome message
     started: float = 0.0
     finished: float | None = None
+    errors: list[str] = field(default_factory=list)  # what went wrong on the client's side
 
     @property
     def nonces(self) -> set[str]:
@@ -60,6 +61,10 @@ class Seen:
     @property
     def spoke(self) -> bool:
         return any(self.nonce in text for text in self.messages.values())
+
+    @property
+    def last_message(self) -> str:
+        return next(reversed(self.messages.values()), "")[:120].replace("\n", " ")
 
     def texts(self) -> list[str]:
         """Everything this client was sent as text: messages, streams, files."""
@@ -104,7 +109,12 @@ class ChainlitClient:
         auth["userEnv"] = "{}"
         self.seen.started = time.perf_counter()
         await self.sio.connect(
-            url, headers={"Cookie": cookie}, auth=auth, transports=["websocket"], socketio_path="/ws/socket.io"
+            url,
+            headers={"Cookie": cookie},
+            auth=auth,
+            transports=["websocket"],
+            socketio_path="/ws/socket.io",
+            wait_timeout=30,  # a busy server (other sessions running) takes more than the default second
         )
         await self.sio.emit("connection_successful")
         if hello is not None:
@@ -121,8 +131,13 @@ class ChainlitClient:
                 await asyncio.wait(self.fetches)
             # The server drops the session when the socket closes (else it keeps it for the
             # config's session_timeout). A call, so it arrives first.
-            await self.sio.call("clear_session", timeout=30)
+            try:
+                await self.sio.call("clear_session", timeout=30)
+            except socketio.exceptions.SocketIOError as error:  # reported as not finished, if it did not
+                self.seen.errors.append(f"clear_session: {type(error).__name__}")
             await self.sio.disconnect()
+            if self.fetches:  # files offered while leaving
+                await asyncio.wait(self.fetches)
         return self.seen
 
     async def run(self, url: str, cookie: str, scenario: str, timeout: float) -> Seen:
