@@ -156,7 +156,8 @@ class RoomRun:
     index: int
     host: Host
     people: list[Person]
-    started: float = 0.0
+    opened: float = 0.0  # the host's new chat
+    started: float = 0.0  # every member seated: the host presses start
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -196,6 +197,7 @@ async def play_room(url: str, scenario: str, index: int, seats: list[str | None]
     ]
     run = RoomRun(index, host, people)
     cookies = await asyncio.gather(*(log_in(url, client.user, PASSWORD) for client in run.clients))
+    run.opened = time.perf_counter()
     await host.connect(url, cookies[0], scenario, hello={})
     try:
         await asyncio.wait_for(host.board.wait(), timeout)
@@ -350,7 +352,12 @@ def print_figures(runs: list[RoomRun], wall: float, memory: MemorySampler, check
     times = [run.time_to_outcome for run in runs if run.time_to_outcome is not None] or [0.0]
     median, p95 = median_p95_ms(times)
     messages = sorted(len(s.messages) for run in runs for s in run.seen)
+    fill_median, fill_p95 = median_p95_ms([run.started - run.opened for run in runs if run.started] or [0.0])
     print(f"wall time: {wall:.1f} s")
+    print(
+        "time to fill a room (host's new chat to every member seated): "
+        f"median {fill_median / 1000:.2f} s, p95 {fill_p95 / 1000:.2f} s"
+    )
     print(
         "time to outcome per room (start pressed to the last member's outcome): "
         f"median {median / 1000:.2f} s, p95 {p95 / 1000:.2f} s"
