@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -32,44 +30,11 @@ from pathlib import Path
 from common import median_p95_ms
 from rss import MemorySampler
 from web_client import LoadClient, Seen, log_in
+from web_server import PASSWORD, start_server, stop_server, wait_until_up
 
 from agents.core.catalog import Catalog
-from agents.llm.local_server import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
-PASSWORD = "load-test-password"
 DB_ERRORS = ("database is locked", "An error occurred", "OperationalError")
-
-
-def start_server(folder: Path, users: list[str]) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if k != "CI"}
-    env.update(
-        CHAINLIT_AUTH_SECRET="parley-load-secret-" + "x" * 32,
-        PARLEY_UI_USERS=",".join(f"{user}:{PASSWORD}" for user in users),
-    )
-    command = [sys.executable, "-m", "agents.cli", "ui", "--model", "scripted", "--port", str(port)]
-    command += ["--db", str(folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
-    log = open(folder / "server.log", "wb")  # noqa: SIM115 (closed with the server)
-    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    return process, f"http://127.0.0.1:{port}"
-
-
-async def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 90) -> None:
-    import aiohttp
-
-    deadline = time.monotonic() + seconds
-    async with aiohttp.ClientSession() as http:
-        while time.monotonic() < deadline:
-            if process.poll() is not None:
-                raise SystemExit(f"parley ui exited with {process.returncode}")
-            try:
-                async with http.get(url) as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientError:
-                await asyncio.sleep(0.2)  # polling a readiness probe
-    raise SystemExit(f"{url} did not answer within {seconds:.0f} s")
 
 
 async def play_wave(url: str, scenario: str, seats: list[str | None], timeout: float) -> list[Seen]:
@@ -153,8 +118,7 @@ async def main(sessions: int, delegates: int, scenario: str, rounds: int, timeou
                 memory.mark()
             wall = time.perf_counter() - started
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_server(process)
     print(f"Web load: {sessions} sessions at once ({delegates} in a delegation, the rest observing), {scenario}")
     print_figures(seen, wall, rounds, memory)
     print(f"leaks: {len(leaks(seen))}")

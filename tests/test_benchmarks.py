@@ -47,6 +47,21 @@ def test_benchmark_runs_tiny_and_prints_its_figures(script):
     assert "Traceback" not in result.stderr
 
 
+def test_classroom_plays_one_room_of_three_people_and_finds_nothing_wrong():
+    # The real web server, a host, three people, an observer; the last line is the checks' verdict.
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "classroom.py"), "--rooms", "1", "--people", "3"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-2000:]
+    assert result.stdout.strip().splitlines()[-1] == "rooms finished: 1/1, leaks: 0, problems: 0", result.stdout
+    assert "private texts checked: " in result.stdout and "server RSS:" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
 def test_autogen_rows_say_not_installed_when_autogen_is_absent():
     # Hide AutoGen from the script whether or not the bench extra is installed.
     hide = "import sys; sys.modules['autogen_agentchat'] = None; sys.argv = ['overhead.py', '--turns', '6']; "

@@ -178,6 +178,7 @@ class Classroom:
                     room.watch(member)
                 else:
                     room.take_seat(member, choice)
+                late = room.state == "running"  # else ``start`` opens this member's page with everyone's
                 break
             except RoomError as problem:  # taken meanwhile, or the session started
                 await cl.Message(author=chair, content=str(problem)).send()
@@ -186,7 +187,7 @@ class Classroom:
         who = names[member.seat] if member.seat else "observer"
         await name_thread(f"{room.cast.scenario.id}: room {room.code}, {who}")
         await cl.Message(author=chair, content=self.welcome(room, member)).send()
-        if room.state == "running":
+        if late:
             await self.open_page(room, member)
         await self.show_board(room)
 
