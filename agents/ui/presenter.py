@@ -286,7 +286,7 @@ def landing_markdown(scenario_title: str) -> str:
     return (
         "**Parley** stages a diplomatic negotiation: a chair gives the floor to delegations played by AI models.\n\n"
         f"**{scenario_title}**: choose your seat below to negotiate, or *Observer* to watch"
-        " (other scenarios: the menu at the top)."
+        " (other scenarios: the menu at the top); a class shares one table in a room."
     )
 
 
