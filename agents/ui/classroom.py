@@ -118,7 +118,7 @@ class Classroom:
         if seat is None or answer_time is None:
             await cl.Message(content=f"The room was not opened: {NOT_IN_TIME}").send()
             return
-        host = self.new_member(cast)
+        host = self.new_member()
         phase_turns = SHORT_PHASE_TURNS if length == "short" else None
         room = self.rooms.create(cast, model, int(answer_time), phase_turns, host)
         room.take_seat(host, None if seat == INSTRUCTOR_ONLY else seat)
@@ -126,7 +126,7 @@ class Classroom:
         cl.user_session.set("room", room.code)
         await self.show_board(room)
 
-    def new_member(self, cast: Cast) -> Member:
+    def new_member(self) -> Member:
         """The person of the current conversation, as a member (not yet in a room)."""
         user = current_user()
         context = get_context()
@@ -163,7 +163,7 @@ class Classroom:
     async def take_a_place(self, room: Room) -> None:
         """Choose a free seat (or watch); once the session runs, only watching is left."""
         chair = room.cast.chair.short_name
-        member = self.new_member(room.cast)
+        member = self.new_member()
         names = room.cast.party_names()
         options = {seat: names[seat] for seat in room.free_seats()} if room.state == "waiting" else {}
         options[OBSERVE] = "Observer (watch only)"
@@ -296,19 +296,8 @@ class Classroom:
 
     async def open_page(self, room: Room, member: Member) -> None:
         """Open ``member``'s page (greeting, brief, draft) and start fanning events out to it."""
-        assert room.prepared is not None
-        page = Page(Presenter(room.cast, member.seat))
-        live = LiveSession(
-            thread_id=member.thread_id,
-            name=f"{room.cast.scenario.id}: room {room.code}",
-            user=member.user,
-            seat=member.seat,
-            session_id=room.prepared.session.session_id,
-            line=member.line,
-            engine=room.prepared.session,
-            page=page,
-            parent_id=member.parent_id,
-        )
+        page = member.page = Page(Presenter(room.cast, member.seat))
+        live = self.live_of(room, member)
 
         async def opened() -> None:
             page.narrow = cl.user_session.get("narrow")
@@ -316,14 +305,14 @@ class Classroom:
             await page.open(room.cast, member.seat, observing=self.observing(room, member))
 
         await through(member.line, opened)
-        member.page = page
         self.live.add(live)
         member.outbox = Outbox(member.line, page.show_event)
         if room.last_draft is not None:  # joined late: the draft as it stands
             member.outbox.put(room.last_draft)
 
     def observing(self, room: Room, member: Member) -> str:
-        people = ", ".join(f"{seat} ({holder})" for seat, holder in room.seat_list() if not holder.startswith("model"))
+        names = room.cast.party_names()
+        people = ", ".join(f"{names[seat]} ({person.name})" for seat, person in room.people().items())
         held = f"People hold {people}; the model plays the others." if people else "The model plays every seat."
         if member is room.host:
             sees = "you see what an observer sees (the table; no side meeting, no brief)"
