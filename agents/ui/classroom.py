@@ -366,6 +366,11 @@ class Classroom:
     async def come_back(self, room: Room, member: Member, context: ChainlitContext) -> None:
         """``member`` is back on a new connection (a reload, a link with their key): re-point their line."""
         member.line.hold()
+        if context.session.thread_id != member.thread_id:
+            # A new conversation (a key's link): its page never had the old one's steps, and
+            # drops a message hanging under a step it lacks, so what is sent hangs under its own.
+            member.line.steps = current_chainlit_steps()
+            member.parent_id = context.current_step.id if context.current_step else None
         try:
             page = member.page
             if page is not None and room.prepared is not None:
