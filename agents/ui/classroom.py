@@ -158,6 +158,13 @@ class Classroom:
         except RoomError as problem:
             await cl.Message(author=cast.chair.short_name, content=f"{problem} Start a new chat to try again.").send()
             return
+        if link.key:  # someone's way back that brings nobody back: never a new place instead
+            text = (
+                f"This link's key is not one of room **{room.code}**'s: it brings nobody back to a place. "
+                "To join the room, open its link without a key (the host's page shows it)."
+            )
+            await cl.Message(author=cast.chair.short_name, content=text).send()
+            return
         await self.take_a_place(room)
 
     async def take_a_place(self, room: Room) -> None:
