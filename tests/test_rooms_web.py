@@ -299,6 +299,26 @@ async def test_a_guest_and_the_host_come_back_by_their_keys_on_new_connections(s
     assert all(page.unseen_parents() == [] for page in pages)  # a browser's page would show every message
 
 
+async def test_a_guest_back_by_key_before_the_start_gets_their_page_and_questions_there(server):
+    url = server["url"]
+    host, code, _ = await host_a_room(url)
+    guest, key = await join(url, "guest", "dprk", code)
+    await guest.leave()
+    back = Page("guest again", "dprk")
+    try:
+        await back.open(url, room=code, key=key)
+        await back.message(rf"^You are back in room \*\*{code}\*\* as North Korea\.")
+        await host.press_named("room_start")
+        await back.message(r"^You sit as \*\*North Korea\*\*")
+        transcript = await ended(server, host, back)
+        await check_ending(back, transcript, "dprk")
+    finally:
+        await leave(host, back)
+    assert spoken(transcript, "dprk", back.seen.nonce)
+    assert not any(FLOOR in text for text in guest.seen.messages.values())  # all asked on the new connection
+    assert back.unseen_parents() == []
+
+
 async def test_a_wrong_key_or_a_wrong_code_gets_a_clear_message_and_no_seat(server):
     url = server["url"]
     host, code, _ = await host_a_room(url)
