@@ -5,7 +5,8 @@ link key (``?room=CODE&key=KEY``) is then their only way back. Each page is a So
 speaking Chainlit's protocol (``benchmarks/web_client.py``) that records what it is sent and
 answers questions; a test waits on what a page received, never on the clock. A person's
 question can be held (``Page.hold``) until the test lets it go, so that the host's buttons,
-pressed over HTTP, reach a turn that is still running.
+pressed over HTTP, reach a turn that is still running. Every message a page is sent must hang
+under a step that page was sent too: Chainlit's page drops any other (``Page.unseen_parents``).
 
 Every room is short (two turns a phase) and the host of each holds no seat unless said.
 """
