@@ -29,15 +29,22 @@ def running_ui(
     stop: signal.Signals = signal.SIGTERM,
     model: str = "scripted",
 ) -> Iterator[str]:
-    """The installed ``parley ui`` (``model``, login on for ``users``) on a free port; yields its URL.
+    """The installed ``parley ui`` (``model``, login on for ``users``; none: no login) on a free port; yields its URL.
 
     ``CI`` is dropped from its environment: with ``CI=true`` Chainlit overwrites OPENAI_API_KEY.
+    ``ROOT`` comes first on its ``PYTHONPATH``: the server runs this checkout's code, even when
+    the installed script belongs to another checkout's editable install.
     Its log is ``folder/server.log``; its database ``db`` (default ``folder/ui.sqlite``). At the
     end it gets the ``stop`` signal (``SIGINT`` is Ctrl-C) and is waited for.
     """
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "CI"}
-    env.update(CHAINLIT_AUTH_SECRET="parley-test-secret-" + "x" * 32, PARLEY_UI_USERS=users)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    if users:
+        env.update(CHAINLIT_AUTH_SECRET="parley-test-secret-" + "x" * 32, PARLEY_UI_USERS=users)
+    else:  # no login: nothing from the caller's environment may turn it on
+        for name in ("CHAINLIT_AUTH_SECRET", "PARLEY_UI_USERS", "PARLEY_UI_USERS_FILE"):
+            env.pop(name, None)
     command = [str(PARLEY), "ui", "--model", model, "--port", str(port)]
     command += ["--db", str(db or folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
     url = f"http://127.0.0.1:{port}"

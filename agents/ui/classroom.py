@@ -158,6 +158,13 @@ class Classroom:
         except RoomError as problem:
             await cl.Message(author=cast.chair.short_name, content=f"{problem} Start a new chat to try again.").send()
             return
+        if link.key:  # someone's way back that brings nobody back: never a new place instead
+            text = (
+                f"This link's key is not one of room **{room.code}**'s: it brings nobody back to a place. "
+                "To join the room, open its link without a key (the host's page shows it)."
+            )
+            await cl.Message(author=cast.chair.short_name, content=text).send()
+            return
         await self.take_a_place(room)
 
     async def take_a_place(self, room: Room) -> None:
@@ -355,6 +362,11 @@ class Classroom:
     async def come_back(self, room: Room, member: Member, context: ChainlitContext) -> None:
         """``member`` is back on a new connection (a reload, a link with their key): re-point their line."""
         member.line.hold()
+        if context.session.thread_id != member.thread_id:
+            # A new conversation (a key's link): its page never had the old one's steps, and
+            # drops a message hanging under a step it lacks, so what is sent hangs under its own.
+            member.line.steps = current_chainlit_steps()
+            member.parent_id = context.current_step.id if context.current_step else None
         try:
             page = member.page
             if page is not None and room.prepared is not None:
