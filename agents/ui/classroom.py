@@ -131,7 +131,7 @@ class Classroom:
         user = current_user()
         context = get_context()
         parent = context.current_step.id if context.current_step else None
-        name = user or f"guest {len(self.rooms) + 1}-{context.session.id[:4]}"
+        name = user or f"guest {context.session.id[:6]}"  # without login: told apart by their connection
         line = Line(context, steps=current_chainlit_steps())  # see ``Line``: sent from other members' tasks
         return Member(name, user, line, context.session.thread_id, parent_id=parent)
 
