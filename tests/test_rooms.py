@@ -115,3 +115,12 @@ def test_a_closed_room_is_not_found_by_its_code():
     rooms.close(table)
     with pytest.raises(RoomError, match=table.code):
         rooms.get(table.code)
+
+
+def test_news_typed_with_a_leading_date_carries_that_date():
+    from agents.ui.instructor import dated_news
+
+    assert dated_news("27 August 2003: The rail talks resume.") == ("27 August 2003", "The rail talks resume.")
+    assert dated_news("2003-08-27 : Talks resume") == ("2003-08-27", "Talks resume")
+    assert dated_news("August 27, 2003: Talks\nresume") == ("August 27, 2003", "Talks\nresume")
+    assert dated_news("  Talks resume: on Friday ") == (None, "Talks resume: on Friday")

@@ -1,4 +1,4 @@
-"""The rooms in the web app: host one, join one, start it, and the instructor's controls.
+"""The rooms in the web app: host one, join one, start it, come back to it.
 
 The rules of rooms and the fan-out are in ``agents.ui.rooms``; this module asks and shows,
 in Chainlit. Whatever is sent to one member is sent from a task of its own that has entered
@@ -6,75 +6,45 @@ that member's ``Line`` (``through``), so a callback of one browser never leaves 
 context of another behind it.
 
 The host's conversation is the instructor's page: the room's board (code, link, who sits
-where) with its controls. The host may take a seat as well, or only run the room, seeing what
-an observer sees.
+where) with its controls (``agents.ui.instructor``). The host may take a seat as well, or
+only run the room, seeing what an observer sees.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TypeVar
 
 import chainlit as cl
 from chainlit.config import config as chainlit_config
 from chainlit.context import ChainlitContext, get_context
 
 from agents.core.catalog import Cast, Catalog
-from agents.delegates.human import InputRejected
 from agents.llm.factory import ModelPool
-from agents.sessions.run import model_seat, prepare, run_prepared
+from agents.sessions.run import prepare, run_prepared
 from agents.sessions.settings import RunSettings
 from agents.sessions.transcript import Transcript
 from agents.ui.client import RoomLink
 from agents.ui.conversation import current_user, name_thread, remember, seat_person
+from agents.ui.instructor import CONTROLS, Instructor
+from agents.ui.instructor import ask as ask_host
 from agents.ui.page import Page
 from agents.ui.presenter import Presenter
 from agents.ui.prompter import ChainlitPrompter
 from agents.ui.rejoin import Line, LiveSession, LiveSessions, current_chainlit_steps
-from agents.ui.rooms import Member, Outbox, Room, RoomError, Rooms, normalise_code
+from agents.ui.rooms import Member, Outbox, Room, RoomError, Rooms, normalise_code, through
 from agents.ui.settings import UiSettings
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 HOST_CHOICE, JOIN_CHOICE = "room-host", "room-join"
 ROOM_CHOICES = {HOST_CHOICE: "Host a room (a class at one table)", JOIN_CHOICE: "Join a room (code)"}
 OBSERVE, INSTRUCTOR_ONLY = "observer", "instructor"
 ANSWER_TIMES = {"120": "2 minutes", "300": "5 minutes", "600": "10 minutes"}
 SHORT_PHASE_TURNS = 2
 LENGTHS = {"short": f"Short: every phase, {SHORT_PHASE_TURNS} turns each", "full": "Full session"}
-EXTRA_SECONDS = 120
-CONTROLS = {
-    "room_pause": "Pause",
-    "room_resume": "Resume",
-    "room_news": "Read news",
-    "room_extend": f"+{EXTRA_SECONDS // 60} min for the person speaking",
-    "room_pass": "Pass the person's turn",
-    "room_handover": "Hand a seat to the model",
-    "room_end": "End the talks early",
-}
-DATE = r"\d{4}-\d{2}-\d{2}|\d{1,2} [A-Z][a-z]+ \d{4}|[A-Z][a-z]+ \d{1,2}, \d{4}"  # 2003-08-27, 27 August 2003, ...
-DATED = re.compile(rf"^\s*(?P<date>{DATE})\s*:\s*(?P<text>.+)$", re.DOTALL)
 NOT_IN_TIME = "no answer in time. Start a new chat to try again."
-
-
-async def through(line: Line, send: Callable[[], Awaitable[T]]) -> T:
-    """Run ``send`` in ``line``'s Chainlit context, in a task of its own (the caller's context is kept)."""
-
-    async def entered() -> T:
-        await line.enter()
-        return await send()
-
-    return await asyncio.create_task(entered())
-
-
-def dated_news(text: str) -> tuple[str | None, str]:
-    """``"27 August 2003: The talks ..."`` to the date and the text; no leading date: (None, text)."""
-    match = DATED.match(text)
-    return (match["date"], match["text"].strip()) if match else (None, text.strip())
 
 
 @dataclass
@@ -88,29 +58,20 @@ class Classroom:
     rooms: Rooms = field(default_factory=Rooms)
     boards: dict[str, cl.Message] = field(default_factory=dict)  # by room code: the board on the host's page
 
+    def __post_init__(self) -> None:
+        self.instructor = Instructor(self.pool, self.show_board)
+
     def install(self) -> None:
-        """Register the host's controls as Chainlit action callbacks."""
+        """Register *Start* and the instructor's controls as Chainlit action callbacks."""
         cl.action_callback("room_start")(self.on_start)
-        handlers = {
-            "room_pause": self.pause,
-            "room_resume": self.resume,
-            "room_news": self.news,
-            "room_extend": self.extend,
-            "room_pass": self.pass_turn,
-            "room_handover": self.handover,
-            "room_end": self.end,
-        }
-        for name, handler in handlers.items():
+        for name, handler in self.instructor.handlers().items():
             cl.action_callback(name)(self.as_host(handler))
 
     # --- hosting and joining -------------------------------------------------------------
 
-    def ask(self, cast: Cast) -> ChainlitPrompter:
-        return ChainlitPrompter(cast.chair.short_name, cast.scenario.human_timeout_seconds)
-
     async def host(self, cast: Cast, model: str) -> None:
         """Ask the room's settings, open it, and show the host its board."""
-        ask = self.ask(cast)
+        ask = ask_host(cast)
         answer_time = await ask.choose("How long may each person take to answer?", ANSWER_TIMES)
         length = await ask.choose("How long a session?", LENGTHS) if answer_time else None
         seats = {**cast.party_names(), INSTRUCTOR_ONLY: "No seat: only run the room"}
@@ -394,95 +355,3 @@ class Classroom:
             page=member.page,
             parent_id=member.parent_id,
         )
-
-    # --- the instructor's controls ---------------------------------------------------------
-
-    async def tell_host(self, room: Room, text: str) -> None:
-        await cl.Message(author=room.cast.chair.short_name, content=text).send()
-
-    async def pause(self, room: Room) -> None:
-        room.engine.pause()
-        await self.tell_host(room, "The chair pauses the talks once the current turn ends.")
-
-    async def resume(self, room: Room) -> None:
-        room.engine.resume_play()
-        await self.tell_host(room, "The talks go on.")
-
-    async def end(self, room: Room) -> None:
-        sure = await self.ask(room.cast).choose(
-            "End the talks now? The chair goes straight to the consensus call and its summary.",
-            {"yes": "End the talks", "no": "Go on"},
-        )
-        if sure == "yes":
-            room.engine.end_early()
-            await self.tell_host(room, "The chair ends the talks after the current turn: the consensus call follows.")
-
-    async def extend(self, room: Room) -> None:
-        given = room.engine.extend_turn(EXTRA_SECONDS)
-        text = f"{EXTRA_SECONDS // 60} more minutes given." if given else "No person is answering just now."
-        await self.tell_host(room, text)
-
-    async def pass_turn(self, room: Room) -> None:
-        passed = room.engine.pass_turn()
-        await self.tell_host(room, "The chair passes the turn." if passed else "No person is answering just now.")
-
-    async def news(self, room: Room) -> None:
-        """The news text (a leading date is taken as its date), then to whom the chair reads it."""
-        ask = self.ask(room.cast)
-        typed = await cl.AskUserMessage(
-            content="Type the news the chair reads out; start with its date if it has one (27 August 2003: ...).",
-            author=room.cast.chair.short_name,
-            timeout=room.cast.scenario.human_timeout_seconds,
-        ).send()
-        if typed is None:
-            return
-        dated, text = dated_news(typed["output"])
-        audience: list[str] | None = None
-        whom = await ask.choose("Read it to whom?", {"all": "All delegations", "some": "Chosen delegations"})
-        if whom == "some":
-            audience = await self.choose_delegations(room, ask)
-        try:
-            room.engine.inject_news(text, audience, dated)
-        except InputRejected as problem:
-            await self.tell_host(room, f"Not read: {problem}")
-            return
-        names = room.cast.party_names()
-        to = "all" if audience is None else ", ".join(names[seat] for seat in audience)
-        await self.tell_host(room, f"The chair reads the news to {to} before the next turn.")
-
-    async def choose_delegations(self, room: Room, ask: ChainlitPrompter) -> list[str]:
-        chosen: list[str] = []
-        names = room.cast.party_names()
-        while True:
-            left = {seat: name for seat, name in names.items() if seat not in chosen}
-            if chosen:
-                left = {"done": f"Done ({', '.join(names[s] for s in chosen)})", **left}
-            pick = await ask.choose("Add a delegation:", left)
-            if pick is None or pick == "done":
-                return chosen
-            chosen.append(pick)
-            if len(chosen) == len(names):
-                return chosen
-
-    async def handover(self, room: Room) -> None:
-        """Give a person's seat to the model from the next turn (they watch on); the transcript says when."""
-        people = room.people()
-        options = {seat: f"{room.cast.delegations[seat].short_name} ({m.name})" for seat, m in people.items()}
-        if not options:
-            await self.tell_host(room, "No seat is held by a person.")
-            return
-        seat = await self.ask(room.cast).choose("Hand which seat to the model?", options)
-        if seat is None or room.prepared is None:
-            return
-        member = people[seat]
-        room.engine.hand_seat(seat, model_seat(room.prepared, self.pool, seat, room.model))
-        member.left = True
-        who = room.cast.delegations[seat].short_name
-        await self.tell_host(room, f"The model holds {who} from the next turn.")
-
-        async def tell_member() -> None:
-            text = f"The host handed **{who}** to the model from the next turn. You can watch on."
-            await cl.Message(author=room.cast.chair.short_name, content=text).send()
-
-        await through(member.line, tell_member)
-        await self.show_board(room)

@@ -24,7 +24,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from agents.core.catalog import Cast
 from agents.core.events import DraftUpdated, Event
@@ -39,6 +39,17 @@ log = logging.getLogger(__name__)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud in a classroom
 CODE_LENGTH = 6
 RoomState = Literal["waiting", "running", "ended"]
+T = TypeVar("T")
+
+
+async def through(line: Line, send: Callable[[], Awaitable[T]]) -> T:
+    """Run ``send`` in ``line``'s Chainlit context, in a task of its own (the caller's context is kept)."""
+
+    async def entered() -> T:
+        await line.enter()
+        return await send()
+
+    return await asyncio.create_task(entered())
 
 
 class RoomError(ValueError):
