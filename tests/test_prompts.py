@@ -33,6 +33,7 @@ def sample_variables(catalog) -> dict:
     memory = Memory().remember(said)
     return {
         "persona": cast.delegations["russia"],
+        "cast": cast,
         "chair": cast.chair,
         "scenario": cast.scenario,
         "parties": list(cast.delegations.values()),
