@@ -8,6 +8,7 @@ batch) runs: it starts the embedded model's server once, on first use, and stops
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -85,6 +86,7 @@ class ModelPool:
     environ: dict[str, str] | None = None
     _server: LocalModelServer | None = None
     _limits: CallLimits | None = None
+    _local_slot: asyncio.Semaphore | None = None
 
     def get(self, spec: str, seed: int | None = None) -> ModelHandle:
         """A model for ``spec``; ``seed`` (else the pool's) seeds its sampling."""
@@ -123,7 +125,15 @@ class ModelPool:
         # llama-cpp-python's server does not read: without ``max_tokens`` too, a rambling reply
         # (a list that never closes) runs on until the context is full, minutes on 2 cores.
         extra = {"repeat_penalty": settings.repeat_penalty, "max_tokens": settings.max_tokens}
-        return self._chat_openai(MODEL_ALIAS, self._server.base_url, "local", settings, extra_body=extra)
+        # The server answers one request at a time. Six ballots sent at once would queue there,
+        # each with its time limit running: on a busy machine the last ones ran out of time
+        # waiting, were sent again, and the server read their prompts twice. One slot for every
+        # seat's local model makes a call start its clock only when the server takes it.
+        if self._local_slot is None:
+            self._local_slot = asyncio.Semaphore(1)
+        return self._chat_openai(
+            MODEL_ALIAS, self._server.base_url, "local", settings, extra_body=extra, call_slots=self._local_slot
+        )
 
     def _chat_openai(
         self, name: str, base_url: str | None, api_key: str, settings: ModelSettings, **extra
