@@ -34,6 +34,7 @@ def sample_variables(catalog) -> dict:
     return {
         "persona": cast.delegations["russia"],
         "cast": cast,
+        "compact": False,
         "chair": cast.chair,
         "scenario": cast.scenario,
         "parties": list(cast.delegations.values()),

@@ -67,14 +67,16 @@ def recent_turns(memory: Memory, own_seat: str, names: dict[str, str]) -> list[B
     return messages
 
 
-def system_prompt(persona: Persona, cast: Cast) -> str:
+def system_prompt(persona: Persona, cast: Cast, compact: bool = False) -> str:
     """The delegation's system prompt. Rendered once per persona and cast: it is the same every turn.
 
     It opens with what every delegation is told alike (``table.j2``: the session, its
     background and agenda, how to take part) and only then gives the delegation's own brief,
     so that a prompt cache reuses that head across seats as well as across a seat's calls.
+    ``compact`` (the embedded model's seats) leaves out each claim's source and how the
+    delegation sees the others: about 500 tokens a brief that a 135M model reads at 150 a second.
     """
-    return render_static("delegate_system.j2", persona=persona, cast=cast)
+    return render_static("delegate_system.j2", persona=persona, cast=cast, compact=compact)
 
 
 def ballot_instructions(context: VoteContext) -> str:
@@ -106,10 +108,10 @@ def turn_instructions(context: TurnContext) -> str:
     )
 
 
-def turn_messages(context: TurnContext) -> list[BaseMessage]:
+def turn_messages(context: TurnContext, compact: bool = False) -> list[BaseMessage]:
     turn = turn_instructions(context)
     return [
-        SystemMessage(content=system_prompt(context.persona, context.cast)),
+        SystemMessage(content=system_prompt(context.persona, context.cast, compact)),
         HumanMessage(content=briefing(context, context.agenda_item)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         *plan_shown(context.plan),
@@ -117,9 +119,9 @@ def turn_messages(context: TurnContext) -> list[BaseMessage]:
     ]
 
 
-def vote_messages(context: VoteContext) -> list[BaseMessage]:
+def vote_messages(context: VoteContext, compact: bool = False) -> list[BaseMessage]:
     return [
-        SystemMessage(content=system_prompt(context.persona, context.cast)),
+        SystemMessage(content=system_prompt(context.persona, context.cast, compact)),
         HumanMessage(content=briefing(context)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         *plan_shown(context.plan),
@@ -146,9 +148,9 @@ def plan_instructions(context: PlanContext) -> str:
     )
 
 
-def plan_messages(context: PlanContext) -> list[BaseMessage]:
+def plan_messages(context: PlanContext, compact: bool = False) -> list[BaseMessage]:
     return [
-        SystemMessage(content=system_prompt(context.persona, context.cast)),
+        SystemMessage(content=system_prompt(context.persona, context.cast, compact)),
         HumanMessage(content=briefing(context)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         *plan_shown(context.plan),
@@ -157,15 +159,19 @@ def plan_messages(context: PlanContext) -> list[BaseMessage]:
 
 
 class ModelDelegate:
-    """A delegation played by ``model``. Bad output never raises: it becomes a statement."""
+    """A delegation played by ``model``. Bad output never raises: it becomes a statement.
 
-    def __init__(self, seat: str, model: BaseChatModel, label: str):
+    ``compact`` gives it the compact brief (``system_prompt``): for the embedded model.
+    """
+
+    def __init__(self, seat: str, model: BaseChatModel, label: str, compact: bool = False):
         self.seat = seat
         self.model = model
         self.label = label
+        self.compact = compact
 
     async def take_turn(self, context: TurnContext, on_text: TextSink) -> TurnResult:
-        reply = await ask_structured(self.model, turn_messages(context), Move, on_text)
+        reply = await ask_structured(self.model, turn_messages(context, self.compact), Move, on_text)
         if reply.value is not None:
             return TurnResult(reply.value, reply.model, reply.usage, repaired=reply.repaired)
         move = Move(kind="statement", text=reply.text or "")
@@ -173,11 +179,11 @@ class ModelDelegate:
         return TurnResult(move, reply.model, reply.usage, fallback=True, note=note)
 
     async def vote(self, context: VoteContext) -> VoteResult:
-        reply = await ask_structured(self.model, vote_messages(context), Ballot, text_field="reason")
+        reply = await ask_structured(self.model, vote_messages(context, self.compact), Ballot, text_field="reason")
         note = None if reply.value is not None else f"ballot did not parse ({reply.error})"
         return VoteResult(reply.value, reply.model, reply.usage, note)
 
     async def plan(self, context: PlanContext) -> PlanResult:
-        reply = await ask_structured(self.model, plan_messages(context), Plan)
+        reply = await ask_structured(self.model, plan_messages(context, self.compact), Plan)
         note = None if reply.value is not None else f"plan did not parse ({reply.error})"
         return PlanResult(reply.value, reply.model, reply.usage, note)

@@ -27,6 +27,16 @@ LOCAL_LABEL = "local:SmolLM2-135M-Instruct"
 SCRIPTED_LABEL = "scripted (deterministic rehearsal model, not a language model)"
 
 
+def compact_prompts(label: str) -> bool:
+    """Whether the seat a model of this label plays gets the compact brief: the embedded model's.
+
+    SmolLM2-135M reads prompts at about 150 tokens a second on 2 cores, and it cannot use a
+    claim's source or a page on how its delegation sees the others; every other model gets
+    the full brief. Decided by label, so that a replay or fork renders what the original did.
+    """
+    return label == LOCAL_LABEL
+
+
 class ModelSpecError(ValueError):
     """A model spec that names no known backend, or one that cannot be used here."""
 
