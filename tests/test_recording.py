@@ -130,6 +130,7 @@ async def test_the_local_models_of_a_pool_take_one_call_at_a_time(monkeypatch):
     pool = ModelPool(_server=Server())
     models = [pool.get("local").model for _ in range(6)]
     assert all(model.call_slots is models[0].call_slots for model in models)
+    assert models[0].max_tokens == 160 and models[0].extra_body["max_tokens"] == 160  # the embedded model's cap
 
     async def call(model):
         return [chunk async for chunk in model.astream("hi")]

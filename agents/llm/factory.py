@@ -24,6 +24,10 @@ if TYPE_CHECKING:
     from agents.llm.limits import CallLimits
 
 LOCAL_LABEL = "local:SmolLM2-135M-Instruct"
+# The embedded model's replies are capped lower than others': its sound replies are short
+# (under 120 tokens in the demo), and when it rambles, a reply that never closes its JSON runs
+# to the cap at about 15 tokens a second before the repair attempt; 160 halves that waste.
+LOCAL_MAX_TOKENS = 160
 SCRIPTED_LABEL = "scripted (deterministic rehearsal model, not a language model)"
 
 
@@ -134,6 +138,7 @@ class ModelPool:
         # langchain-openai sends the reply limit as ``max_completion_tokens``, which
         # llama-cpp-python's server does not read: without ``max_tokens`` too, a rambling reply
         # (a list that never closes) runs on until the context is full, minutes on 2 cores.
+        settings = replace(settings, max_tokens=min(settings.max_tokens, LOCAL_MAX_TOKENS))
         extra = {"repeat_penalty": settings.repeat_penalty, "max_tokens": settings.max_tokens}
         # The server answers one request at a time. Six ballots sent at once would queue there,
         # each with its time limit running: on a busy machine the last ones ran out of time

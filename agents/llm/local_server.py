@@ -31,6 +31,11 @@ PROMPT_CACHE_MB = 2048
 # second thread only waits for the first, far worse when anything else runs: 30-48 ms a token
 # with one thread against 206-556 ms with two, measured side by side at load 4-5 (issue 16).
 DECODE_THREADS = 1
+# Tokens read per step. Every cached prompt state carries a copy of the last step's logits,
+# n_batch x 49,152 floats: at llama-cpp-python's 512 that is 96 MiB, copied on each save and
+# each load (about 0.6-1 s a call on a busy 2-core machine, and gigabytes of RAM for the
+# demo's 30 states); at 128 it is 24 MiB (0.1-0.3 s) and prompts read as fast (issue 16).
+N_BATCH = 128
 
 
 def prompt_cache_mb(environ: Mapping[str, str] = os.environ) -> int:
@@ -92,7 +97,7 @@ class LocalModelServer:
             sys.executable, "-m", "agents.llm.parent_guard", str(os.getpid()), "agents.llm.llama_serve",
             "--model", str(self.model_path), "--model_alias", MODEL_ALIAS,
             "--host", "127.0.0.1", "--port", str(self.port),
-            "--n_ctx", str(self.n_ctx), "--interrupt_requests", "False",
+            "--n_ctx", str(self.n_ctx), "--n_batch", str(N_BATCH), "--interrupt_requests", "False",
             "--n_threads", str(DECODE_THREADS), "--n_threads_batch", str(self.threads),
             *self.cache_arguments(),
         ]  # fmt: skip
