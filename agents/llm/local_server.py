@@ -33,8 +33,8 @@ PROMPT_CACHE_MB = 2048
 DECODE_THREADS = 1
 # Tokens read per step. Every cached prompt state carries a copy of the last step's logits,
 # n_batch x 49,152 floats: at llama-cpp-python's 512 that is 96 MiB, copied on each save and
-# each load (about 0.6-1 s a call on a busy 2-core machine, and gigabytes of RAM for the
-# demo's 30 states); at 128 it is 24 MiB (0.1-0.3 s) and prompts read as fast (issue 16).
+# each load (0.6-1 s a call on a busy 2-core machine); at 128 it is 24 MiB (0.1-0.3 s) and
+# prompts read as fast (issue 16). The server's peak memory in the demo stayed about 16 GB.
 N_BATCH = 128
 
 
