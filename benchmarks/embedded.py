@@ -5,10 +5,12 @@ Prints the wall time (server start-up included, and apart), tokens and tokens pe
 usage to every reply), the prompt tokens the server evaluated and those it reused from its
 prompt cache (goal: reused at least 60% of the two), and peak memory (VmHWM from /proc) of
 this process and of the model server. ``--model scripted`` runs without any model (for a
-quick check of the script); ``--max-turns`` caps the delegate turns (``parley run --demo``
-uses the demo's cap).
+quick check of the script); ``--max-turns`` caps the delegate turns; ``--demo`` runs the
+quick start's short session (``parley run --demo``: every phase, its turn cap, one round of
+plans). It also prints the model calls by kind and the tokens they wrote.
 
     .venv/bin/python benchmarks/embedded.py --model local
+    .venv/bin/python benchmarks/embedded.py --model local --demo
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ import argparse
 import asyncio
 import tempfile
 import time
+from collections import Counter
 from pathlib import Path
 
+from agents.cli.run import DEMO_PHASE_TURNS, DEMO_PLANS
 from agents.core.catalog import Catalog
 from agents.llm.factory import ModelPool, ModelSettings
 from agents.sessions.run import prepare, run_prepared
@@ -36,9 +40,11 @@ def peak_memory_mib(pid: int | str = "self") -> float | None:
     return None
 
 
-async def main(model: str, max_turns: int | None, seed: int) -> None:
+async def main(model: str, max_turns: int | None, seed: int, demo: bool) -> None:
     out = Path(tempfile.mkdtemp(prefix="parley-bench-"))
     options = RunSettings(model=model, seed=seed, max_turns=max_turns, out=out)
+    if demo:
+        options = options.model_copy(update={"phase_turns": DEMO_PHASE_TURNS, "plan_before": DEMO_PLANS})
     started = time.perf_counter()
     with ModelPool(ModelSettings(seed=seed)) as pool:
         prepared = prepare(options, pool, Catalog())  # starts the server for `local`
@@ -52,7 +58,10 @@ async def main(model: str, max_turns: int | None, seed: int) -> None:
     turns = sum(1 for e in transcript.events if e.type == "message" and e.speaker != "chair")
     errors = sum(1 for e in transcript.events if e.type == "error")
     estimated = " (estimated)" if usage.estimated else ""
-    print(f"Embedded-model session: six-party-2003, model {model}, {turns} delegate turns, {errors} error events")
+    shape = "the demo, " if demo else ""
+    print(f"Embedded-model session: six-party-2003 ({shape}{turns} delegate turns), model {model}, {errors} errors")
+    kinds = Counter(call.kind for call in transcript.recording)
+    print(f"model calls: {len(transcript.recording)} ({', '.join(f'{n} {kind}' for kind, n in sorted(kinds.items()))})")
     print(f"wall time: {finished - started:.1f} s ({ready - started:.1f} s server start, {session:.1f} s session)")
     print(f"wall: {finished - started:.0f} s")
     print(f"tokens: {usage.input_tokens} in, {usage.output_tokens} out{estimated}")
@@ -71,5 +80,6 @@ if __name__ == "__main__":
     parser.add_argument("--model", default="local", help="local (the embedded model) or scripted")
     parser.add_argument("--max-turns", type=int, default=None, help="cap on delegate turns (default: the full session)")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--demo", action="store_true", help="the quick start's short session (parley run --demo)")
     arguments = parser.parse_args()
-    asyncio.run(main(arguments.model, arguments.max_turns, arguments.seed))
+    asyncio.run(main(arguments.model, arguments.max_turns, arguments.seed, arguments.demo))

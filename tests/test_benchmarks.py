@@ -23,8 +23,8 @@ TINY = {
     "concurrency.py": (["--sessions", "3", "--delay", "0.01", "--max-turns", "2"], ["one session:", "ratio:"]),
     "fanout.py": (["--delay", "0.01"], ["one call:", "6 ballots:", "ratio:"]),
     "embedded.py": (
-        ["--model", "scripted", "--max-turns", "2"],
-        ["wall: ", "prompt tokens: evaluated ", "tokens per second:", "peak memory"],
+        ["--model", "scripted", "--demo", "--max-turns", "2"],
+        ["wall: ", "model calls: ", "prompt tokens: evaluated ", "tokens per second:", "peak memory"],
     ),
     # The real web server and three Socket.IO clients; these lines are checks, not timings.
     "web_load.py": (["--sessions", "3"], ["sessions finished: 3/3", "leaks: 0", "problems: 0", "server RSS:"]),

@@ -71,7 +71,7 @@ def test_no_seat_is_told_a_claim_dated_after_the_scenario(name):
         persona = cast.persona(seat)
         assert persona.opening_position and persona.interests
         assert all(known_at(c, as_of) for c in persona.claims()), seat
-        prompt = system_prompt(persona, cast.scenario)
+        prompt = system_prompt(persona, cast)
         for cited in CITED_DATE.findall(prompt):
             assert known_from(claim(f"{cited}: x")) <= as_of, (name, seat, cited)
 

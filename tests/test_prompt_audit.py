@@ -57,6 +57,41 @@ def test_every_delegate_system_prompt_names_the_date_and_nothing_later(session_p
         assert "knows nothing that happened after this date" in system
 
 
+def test_the_embedded_models_compact_brief_keeps_the_substance_and_nothing_of_another_seat(tmp_path):
+    """A seat played by the embedded model gets the compact brief (README, Models): no sources and
+    no view of the others, but its interests, red lines, opening position, priorities and private
+    instructions, in a session's every prompt; a seat of any other model keeps the full brief."""
+    from agents.llm.factory import LOCAL_LABEL, ModelHandle, ModelPool, compact_prompts
+    from agents.sessions.run import prepare, run_prepared
+    from agents.sessions.settings import RunSettings
+    from agents.testing import ScriptedChatModel
+
+    assert compact_prompts(LOCAL_LABEL) and not compact_prompts("openai:gpt-4o") and not compact_prompts("scripted")
+    model = ScriptedChatModel(seed=1)
+    options = RunSettings(scenario="six-party-2003", model="scripted", seed=1, phase_turns=1, out=tmp_path)
+    with ModelPool() as pool:
+        handles = {seat: ModelHandle(model, LOCAL_LABEL) for seat in ["usa", "dprk"]}
+        transcript = asyncio.run(run_prepared(prepare(options, pool, models=handles)))
+    cast = scripted_session().cast
+    seen = set()
+    for call in transcript.recording:
+        if call.seat not in cast.delegations:
+            continue
+        seen.add(call.seat)
+        system = " ".join(call.request[0].content.split())
+        persona = cast.delegations[call.seat]
+        compact = call.seat in handles
+        kept = [*persona.interests, *persona.red_lines, *persona.opening_position, *persona.private_instructions]
+        kept += list(persona.priorities.values())
+        for claim in kept:
+            assert " ".join(claim.text.split()) in system, (call.seat, claim.text[:40])
+            assert (f"{' '.join(claim.text.split())} [{claim.citation}]" in system) != compact, call.seat
+        assert ("How you see the others:" in system) != compact
+        others = [c.text for p in cast.delegations.values() if p is not persona for c in p.private_instructions]
+        assert not any(" ".join(text.split()) in system for text in others)
+    assert seen == set(cast.delegations)
+
+
 def test_the_six_party_date_is_27_august_2003():
     session = scripted_session()
     assert session.cast.scenario.long_date == "27 August 2003"

@@ -67,6 +67,9 @@ def test_the_server_runs_with_its_prompt_cache_unless_told_otherwise(monkeypatch
 
     monkeypatch.delenv("PARLEY_PROMPT_CACHE_MB", raising=False)
     command = LocalModelServer().command()
+    assert command[command.index("--n_threads") + 1] == "1"  # replies: one thread; prompts: every core
+    assert command[command.index("--n_batch") + 1] == "128"  # the logits each cached state copies: 24 MiB
+    assert command[command.index("--n_threads_batch") + 1] == str(LocalModelServer().threads)
     assert command[command.index("--cache") + 1] == "True"
     assert int(command[command.index("--cache_size") + 1]) == 2048 << 20
     monkeypatch.setenv("PARLEY_PROMPT_CACHE_MB", "0")

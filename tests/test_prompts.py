@@ -33,6 +33,8 @@ def sample_variables(catalog) -> dict:
     memory = Memory().remember(said)
     return {
         "persona": cast.delegations["russia"],
+        "cast": cast,
+        "compact": False,
         "chair": cast.chair,
         "scenario": cast.scenario,
         "parties": list(cast.delegations.values()),

@@ -105,6 +105,40 @@ async def test_the_cap_holds_concurrent_calls_to_the_limit(monkeypatch):
         assert peak == expected
 
 
+async def test_the_local_models_of_a_pool_take_one_call_at_a_time(monkeypatch):
+    """The embedded server answers one request at a time: the seats' calls queue in Parley, before
+    their time limit starts, not at the server, where queued ballots ran out of time."""
+    from langchain_core.messages import AIMessageChunk
+    from langchain_core.outputs import ChatGenerationChunk
+    from langchain_openai import ChatOpenAI
+
+    active, peak = 0, 0
+
+    async def fake_stream(self, messages, stop=None, run_manager=None, **kwargs):
+        nonlocal active, peak
+        active += 1
+        peak = max(peak, active)
+        for _ in range(5):
+            await asyncio.sleep(0)
+        active -= 1
+        yield ChatGenerationChunk(message=AIMessageChunk(content="ok"))
+
+    class Server:  # a started server, as far as the pool can tell
+        base_url = "http://127.0.0.1:9/v1"
+
+    monkeypatch.setattr(ChatOpenAI, "_astream", fake_stream)
+    pool = ModelPool(_server=Server())
+    models = [pool.get("local").model for _ in range(6)]
+    assert all(model.call_slots is models[0].call_slots for model in models)
+    assert models[0].max_tokens == 160 and models[0].extra_body["max_tokens"] == 160  # the embedded model's cap
+
+    async def call(model):
+        return [chunk async for chunk in model.astream("hi")]
+
+    await asyncio.gather(*(call(model) for model in models))
+    assert peak == 1
+
+
 async def test_the_wrapper_binds_tools_on_the_answering_model_once_not_on_every_call():
     bound = []
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
+from agents.core.catalog import Cast
 from agents.core.ledger import ledger_view
 from agents.core.memory import Memory
 from agents.core.moves import Ballot, Move
 from agents.core.personas import Persona
 from agents.core.plans import Plan
 from agents.core.prompts import render, render_static
-from agents.core.scenarios import Scenario
 from agents.delegates.base import (
     PlanContext,
     PlanResult,
@@ -25,11 +25,12 @@ from agents.llm.structured import ask_structured
 
 
 def briefing(context: TurnContext | VoteContext | PlanContext, agenda_item=None) -> str:
-    """The state of the talks: setting, agenda, every opening in full, the draft, the ledger, the phase.
+    """The state of the talks: every opening in full, the draft, the ledger, the phase.
 
-    What stays the same from one call of a seat to its next comes first (setting, agenda, the
-    openings once given), what changes after: a prompt cache (the embedded server's, or an
-    OpenAI prefix cache) then reuses the longest possible start of the seat's previous prompt.
+    What stays the same from one call of a seat to its next comes first (the openings once
+    given), what changes after: a prompt cache (the embedded server's, or an OpenAI prefix
+    cache) then reuses the longest possible start of the seat's previous prompt. The setting
+    and the agenda are in the system prompt's head, the same for every seat.
     """
     cast = context.cast
     names = cast.names()
@@ -37,9 +38,6 @@ def briefing(context: TurnContext | VoteContext | PlanContext, agenda_item=None)
     ledger = context.ledger.for_prompt_of(seat)
     return render(
         "briefing.j2",
-        scenario=cast.scenario,
-        chair=cast.chair,
-        parties=list(cast.delegations.values()),
         phase_title=context.phase.title,
         agenda_item=agenda_item,
         draft=context.draft,
@@ -69,9 +67,16 @@ def recent_turns(memory: Memory, own_seat: str, names: dict[str, str]) -> list[B
     return messages
 
 
-def system_prompt(persona: Persona, scenario: Scenario) -> str:
-    """The delegation's system prompt. Rendered once per persona and scenario: it is the same every turn."""
-    return render_static("delegate_system.j2", persona=persona, scenario=scenario)
+def system_prompt(persona: Persona, cast: Cast, compact: bool = False) -> str:
+    """The delegation's system prompt. Rendered once per persona and cast: it is the same every turn.
+
+    It opens with what every delegation is told alike (``table.j2``: the session, its
+    background and agenda, how to take part) and only then gives the delegation's own brief,
+    so that a prompt cache reuses that head across seats as well as across a seat's calls.
+    ``compact`` (the embedded model's seats) leaves out each claim's source and how the
+    delegation sees the others: about 500 tokens a brief that a 135M model reads at 150 a second.
+    """
+    return render_static("delegate_system.j2", persona=persona, cast=cast, compact=compact)
 
 
 def ballot_instructions(context: VoteContext) -> str:
@@ -103,10 +108,10 @@ def turn_instructions(context: TurnContext) -> str:
     )
 
 
-def turn_messages(context: TurnContext) -> list[BaseMessage]:
+def turn_messages(context: TurnContext, compact: bool = False) -> list[BaseMessage]:
     turn = turn_instructions(context)
     return [
-        SystemMessage(content=system_prompt(context.persona, context.cast.scenario)),
+        SystemMessage(content=system_prompt(context.persona, context.cast, compact)),
         HumanMessage(content=briefing(context, context.agenda_item)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         *plan_shown(context.plan),
@@ -114,9 +119,9 @@ def turn_messages(context: TurnContext) -> list[BaseMessage]:
     ]
 
 
-def vote_messages(context: VoteContext) -> list[BaseMessage]:
+def vote_messages(context: VoteContext, compact: bool = False) -> list[BaseMessage]:
     return [
-        SystemMessage(content=system_prompt(context.persona, context.cast.scenario)),
+        SystemMessage(content=system_prompt(context.persona, context.cast, compact)),
         HumanMessage(content=briefing(context)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         *plan_shown(context.plan),
@@ -143,9 +148,9 @@ def plan_instructions(context: PlanContext) -> str:
     )
 
 
-def plan_messages(context: PlanContext) -> list[BaseMessage]:
+def plan_messages(context: PlanContext, compact: bool = False) -> list[BaseMessage]:
     return [
-        SystemMessage(content=system_prompt(context.persona, context.cast.scenario)),
+        SystemMessage(content=system_prompt(context.persona, context.cast, compact)),
         HumanMessage(content=briefing(context)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         *plan_shown(context.plan),
@@ -154,15 +159,19 @@ def plan_messages(context: PlanContext) -> list[BaseMessage]:
 
 
 class ModelDelegate:
-    """A delegation played by ``model``. Bad output never raises: it becomes a statement."""
+    """A delegation played by ``model``. Bad output never raises: it becomes a statement.
 
-    def __init__(self, seat: str, model: BaseChatModel, label: str):
+    ``compact`` gives it the compact brief (``system_prompt``): for the embedded model.
+    """
+
+    def __init__(self, seat: str, model: BaseChatModel, label: str, compact: bool = False):
         self.seat = seat
         self.model = model
         self.label = label
+        self.compact = compact
 
     async def take_turn(self, context: TurnContext, on_text: TextSink) -> TurnResult:
-        reply = await ask_structured(self.model, turn_messages(context), Move, on_text)
+        reply = await ask_structured(self.model, turn_messages(context, self.compact), Move, on_text)
         if reply.value is not None:
             return TurnResult(reply.value, reply.model, reply.usage, repaired=reply.repaired)
         move = Move(kind="statement", text=reply.text or "")
@@ -170,11 +179,11 @@ class ModelDelegate:
         return TurnResult(move, reply.model, reply.usage, fallback=True, note=note)
 
     async def vote(self, context: VoteContext) -> VoteResult:
-        reply = await ask_structured(self.model, vote_messages(context), Ballot, text_field="reason")
+        reply = await ask_structured(self.model, vote_messages(context, self.compact), Ballot, text_field="reason")
         note = None if reply.value is not None else f"ballot did not parse ({reply.error})"
         return VoteResult(reply.value, reply.model, reply.usage, note)
 
     async def plan(self, context: PlanContext) -> PlanResult:
-        reply = await ask_structured(self.model, plan_messages(context), Plan)
+        reply = await ask_structured(self.model, plan_messages(context, self.compact), Plan)
         note = None if reply.value is not None else f"plan did not parse ({reply.error})"
         return PlanResult(reply.value, reply.model, reply.usage, note)

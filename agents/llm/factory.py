@@ -8,6 +8,7 @@ batch) runs: it starts the embedded model's server once, on first use, and stops
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 from collections.abc import Callable, Mapping
@@ -23,7 +24,21 @@ if TYPE_CHECKING:
     from agents.llm.limits import CallLimits
 
 LOCAL_LABEL = "local:SmolLM2-135M-Instruct"
+# The embedded model's replies are capped lower than others': its sound replies are short
+# (under 120 tokens in the demo), and when it rambles, a reply that never closes its JSON runs
+# to the cap at about 15 tokens a second before the repair attempt; 160 halves that waste.
+LOCAL_MAX_TOKENS = 160
 SCRIPTED_LABEL = "scripted (deterministic rehearsal model, not a language model)"
+
+
+def compact_prompts(label: str) -> bool:
+    """Whether the seat a model of this label plays gets the compact brief: the embedded model's.
+
+    SmolLM2-135M reads prompts at about 150 tokens a second on 2 cores, and it cannot use a
+    claim's source or a page on how its delegation sees the others; every other model gets
+    the full brief. Decided by label, so that a replay or fork renders what the original did.
+    """
+    return label == LOCAL_LABEL
 
 
 class ModelSpecError(ValueError):
@@ -101,6 +116,7 @@ class ModelPool:
     environ: dict[str, str] | None = None
     _server: LocalModelServer | None = None
     _limits: CallLimits | None = None
+    _local_slot: asyncio.Semaphore | None = None
 
     def get(self, spec: str, seed: int | None = None) -> ModelHandle:
         """A model for ``spec``; ``seed`` (else the pool's) seeds its sampling."""
@@ -138,8 +154,17 @@ class ModelPool:
         # langchain-openai sends the reply limit as ``max_completion_tokens``, which
         # llama-cpp-python's server does not read: without ``max_tokens`` too, a rambling reply
         # (a list that never closes) runs on until the context is full, minutes on 2 cores.
+        settings = replace(settings, max_tokens=min(settings.max_tokens, LOCAL_MAX_TOKENS))
         extra = {"repeat_penalty": settings.repeat_penalty, "max_tokens": settings.max_tokens}
-        return self._chat_openai(MODEL_ALIAS, self._server.base_url, "local", settings, extra_body=extra)
+        # The server answers one request at a time. Six ballots sent at once would queue there,
+        # each with its time limit running: on a busy machine the last ones ran out of time
+        # waiting, were sent again, and the server read their prompts twice. One slot for every
+        # seat's local model makes a call start its clock only when the server takes it.
+        if self._local_slot is None:
+            self._local_slot = asyncio.Semaphore(1)
+        return self._chat_openai(
+            MODEL_ALIAS, self._server.base_url, "local", settings, extra_body=extra, call_slots=self._local_slot
+        )
 
     def _chat_openai(
         self, name: str, base_url: str | None, api_key: str, settings: ModelSettings, **extra

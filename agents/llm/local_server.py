@@ -26,6 +26,16 @@ START_TIMEOUT_SECONDS = 120.0
 # at a few thousand tokens is tens of megabytes: 2 GiB keeps every seat's latest several.
 # ``PARLEY_PROMPT_CACHE_MB`` sets another size; 0 turns the cache off (benchmarks compare).
 PROMPT_CACHE_MB = 2048
+# Threads: reading a prompt is one large batch per step and uses every core; writing a reply
+# is one token per step, tiny work for a 135M model between thread barriers, and on 2 cores a
+# second thread only waits for the first, far worse when anything else runs: 30-48 ms a token
+# with one thread against 206-556 ms with two, measured side by side at load 4-5 (issue 16).
+DECODE_THREADS = 1
+# Tokens read per step. Every cached prompt state carries a copy of the last step's logits,
+# n_batch x 49,152 floats: at llama-cpp-python's 512 that is 96 MiB, copied on each save and
+# each load (0.6-1 s a call on a busy 2-core machine); at 128 it is 24 MiB (0.1-0.3 s) and
+# prompts read as fast (issue 16). The server's peak memory in the demo stayed about 16 GB.
+N_BATCH = 128
 
 
 def prompt_cache_mb(environ: Mapping[str, str] = os.environ) -> int:
@@ -70,7 +80,7 @@ class LocalModelServer:
     ):
         self.model_path = model_path or embedded_model_path()
         self.n_ctx = n_ctx
-        self.threads = max(1, os.cpu_count() or 1)
+        self.threads = max(1, os.cpu_count() or 1)  # for reading prompts; replies use DECODE_THREADS
         self.port = free_port()
         self.log = log
         self.process: subprocess.Popen | None = None
@@ -87,8 +97,8 @@ class LocalModelServer:
             sys.executable, "-m", "agents.llm.parent_guard", str(os.getpid()), "agents.llm.llama_serve",
             "--model", str(self.model_path), "--model_alias", MODEL_ALIAS,
             "--host", "127.0.0.1", "--port", str(self.port),
-            "--n_ctx", str(self.n_ctx), "--interrupt_requests", "False",
-            "--n_threads", str(self.threads), "--n_threads_batch", str(self.threads),
+            "--n_ctx", str(self.n_ctx), "--n_batch", str(N_BATCH), "--interrupt_requests", "False",
+            "--n_threads", str(DECODE_THREADS), "--n_threads_batch", str(self.threads),
             *self.cache_arguments(),
         ]  # fmt: skip
 

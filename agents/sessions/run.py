@@ -24,7 +24,15 @@ from agents.delegates.base import Delegate
 from agents.delegates.model import ModelDelegate
 from agents.engine import Session, SessionConfig
 from agents.engine.session import new_session_id
-from agents.llm.factory import ModelHandle, ModelPool, ModelSettings, ModelSpecError, check_spec, default_spec
+from agents.llm.factory import (
+    ModelHandle,
+    ModelPool,
+    ModelSettings,
+    ModelSpecError,
+    check_spec,
+    compact_prompts,
+    default_spec,
+)
 from agents.llm.recording import Recorder, RecordingChatModel
 from agents.sessions.settings import RunSettings
 from agents.sessions.transcript import Transcript, new_transcript
@@ -126,7 +134,9 @@ def prepare(
     recorder = Recorder()
     handles = recorded(handles, recorder)
     delegates: dict[str, Delegate] = {
-        seat: ModelDelegate(seat, handle.model, handle.label) for seat, handle in handles.items() if seat != CHAIR
+        seat: ModelDelegate(seat, handle.model, handle.label, compact_prompts(handle.label))
+        for seat, handle in handles.items()
+        if seat != CHAIR
     }
     delegates.update(seats or {})
     session_id = session_id or new_session_id(cast.scenario.id)

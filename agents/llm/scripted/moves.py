@@ -1,6 +1,6 @@
 """What the scripted model reads from a prompt, and the moves, ballots and floor choices it writes.
 
-The reading follows the headings of ``prompts/delegate_system.j2``, ``briefing.j2``,
+The reading follows the headings of ``prompts/delegate_system.j2`` (with ``table.j2``), ``briefing.j2``,
 ``turn.j2``, ``vote.j2`` and ``chair_floor.j2`` (``chair_bridge.j2`` is read in ``bridge``);
 a test renders them and checks the scripted model still finds the persona's own words in them.
 """
@@ -77,7 +77,7 @@ class PromptFacts:
         last = rest[-1] if rest else ""
         facts = cls(fingerprint=system[-400:] + "\n".join(rest))
         facts._read_persona(system)
-        facts._read_briefing("\n".join(rest), last)
+        facts._read_briefing("\n".join([system, *rest]), last)  # the agenda and the seats head the system prompt
         return facts
 
     def _read_persona(self, system: str) -> None:
@@ -90,7 +90,7 @@ class PromptFacts:
         self.relations = [k for k, _ in _section(sections, "How you see the others") if k]
         found = re.search(r"^Delegation id: (\S+)", system, re.MULTILINE)
         self.delegation = found.group(1) if found else ""
-        named = re.search(r"\(([^()]+)\) at a multilateral negotiation", system)
+        named = re.search(r"\(([^()]+)\) at this negotiation", system)
         self.short_name = named.group(1) if named else self.delegation or "Our delegation"
 
     def _read_briefing(self, text: str, last: str) -> None:
