@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from agents.llm.llama_serve import counting
+from agents.llm.llama_serve import counting, measuring
 
 
 class PrefixReusingModel:
@@ -69,6 +69,7 @@ def test_the_server_runs_with_its_prompt_cache_unless_told_otherwise(monkeypatch
     command = LocalModelServer().command()
     assert command[command.index("--n_threads") + 1] == "1"  # replies: one thread; prompts: every core
     assert command[command.index("--n_batch") + 1] == "128"  # the logits each cached state copies: 24 MiB
+    assert command[command.index("--logits_all") + 1] == "False"  # not every prompt token's logits
     assert command[command.index("--n_threads_batch") + 1] == str(LocalModelServer().threads)
     assert command[command.index("--cache") + 1] == "True"
     assert int(command[command.index("--cache_size") + 1]) == 2048 << 20
@@ -77,3 +78,25 @@ def test_the_server_runs_with_its_prompt_cache_unless_told_otherwise(monkeypatch
     monkeypatch.setenv("PARLEY_PROMPT_CACHE_MB", "lots")
     with pytest.raises(LocalModelError, match="PARLEY_PROMPT_CACHE_MB must be a whole number"):
         LocalModelServer().command()
+
+
+def test_the_prompt_cache_counts_the_logits_each_state_keeps_and_stays_within_its_size():
+    """llama-cpp-python's RAM cache counts only the model's state; the logits beside it must count too."""
+    from types import SimpleNamespace
+
+    import numpy as np
+    from llama_cpp.llama_cache import LlamaRAMCache
+
+    measuring(LlamaRAMCache)
+
+    def state(model_bytes: int, logits_rows: int):
+        scores = np.zeros((logits_rows, 1024), dtype=np.single)  # 4 KiB a row
+        return SimpleNamespace(llama_state_size=model_bytes, scores=scores, input_ids=np.zeros(16, dtype=np.intc))
+
+    cache = LlamaRAMCache(capacity_bytes=100 * 1024)
+    for prompt in range(5):
+        cache[(prompt,)] = state(model_bytes=10 * 1024, logits_rows=5)  # 10 KiB + 20 KiB of logits + ids
+    kept = list(cache.cache_state.values())
+    assert len(kept) == 3  # 30 KiB each: three fit in 100 KiB; counting the model's state alone kept all five
+    assert cache.cache_size == sum(s.llama_state_size + s.scores.nbytes + s.input_ids.nbytes for s in kept)
+    assert (4,) in cache and (0,) not in cache  # the oldest went first

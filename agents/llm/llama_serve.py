@@ -10,6 +10,10 @@ reused ones, in a non-streamed reply's ``usage`` and in a last chunk of a stream
 sends it). langchain-openai reads that as ``input_token_details["cache_read"]``, the same
 field a real OpenAI prefix cache fills, so the rest of Parley counts both alike.
 
+Its RAM cache is bounded by ``--cache_size``, but counts only the model's own state of each
+prompt, not the logits and token ids kept beside it; ``measuring`` makes it count them too,
+so that the size given bounds the memory the cache really takes.
+
 The server handles one request at a time per model (it holds a lock for the whole stream),
 so the count can live on the model object.
 """
@@ -81,6 +85,19 @@ def counting(llama_class: Any) -> None:
     llama_class.create_chat_completion = counted_chat
 
 
+def state_bytes(state: Any) -> int:
+    """All a cached prompt state holds: the model's state, and the logits and token ids beside it."""
+    return int(state.llama_state_size + state.scores.nbytes + state.input_ids.nbytes)
+
+
+def measuring(cache_class: Any) -> None:
+    """Patch ``cache_class`` (llama_cpp's ``LlamaRAMCache``) to count each state's whole size; once only."""
+    if getattr(cache_class, "_parley_measuring", False):
+        return
+    cache_class._parley_measuring = True
+    cache_class.cache_size = property(lambda self: sum(state_bytes(s) for s in self.cache_state.values()))
+
+
 def with_usage_chunk(chunks: Iterator[dict], call: CallTokens) -> Iterator[dict]:
     """The stream's chunks, then one with no choices and the call's usage, as OpenAI ends a stream."""
     last: dict = {}
@@ -99,8 +116,10 @@ def with_usage_chunk(chunks: Iterator[dict], call: CallTokens) -> Iterator[dict]
 
 def main() -> None:
     from llama_cpp import Llama
+    from llama_cpp.llama_cache import LlamaRAMCache
 
     counting(Llama)
+    measuring(LlamaRAMCache)
     sys.argv = ["llama_cpp.server", *sys.argv[1:]]
     runpy.run_module("llama_cpp.server", run_name="__main__", alter_sys=True)
 

@@ -31,10 +31,13 @@ PROMPT_CACHE_MB = 2048
 # second thread only waits for the first, far worse when anything else runs: 30-48 ms a token
 # with one thread against 206-556 ms with two, measured side by side at load 4-5 (issue 16).
 DECODE_THREADS = 1
-# Tokens read per step. Every cached prompt state carries a copy of the last step's logits,
-# n_batch x 49,152 floats: at llama-cpp-python's 512 that is 96 MiB, copied on each save and
-# each load (0.6-1 s a call on a busy 2-core machine); at 128 it is 24 MiB (0.1-0.3 s) and
-# prompts read as fast (issue 16). The server's peak memory in the demo stayed about 16 GB.
+# Tokens read per step: 128 reads as fast as llama-cpp-python's 512 on 2 cores (issue 16).
+# The server otherwise keeps the logits of *every* prompt token (``logits_all``, its default,
+# which only log-probabilities need): 49,152 floats a token, about 590 MiB for a 3,000-token
+# prompt, computed on every step and copied into each cached state uncounted (the cache's
+# size counts only the model's own state), so the quick start's server peaked at about 16 GB.
+# Off, a cached state keeps the last step's logits (n_batch rows, 24 MiB) and the cache counts
+# them (``agents.llm.llama_serve``).
 N_BATCH = 128
 
 
@@ -97,7 +100,8 @@ class LocalModelServer:
             sys.executable, "-m", "agents.llm.parent_guard", str(os.getpid()), "agents.llm.llama_serve",
             "--model", str(self.model_path), "--model_alias", MODEL_ALIAS,
             "--host", "127.0.0.1", "--port", str(self.port),
-            "--n_ctx", str(self.n_ctx), "--n_batch", str(N_BATCH), "--interrupt_requests", "False",
+            "--n_ctx", str(self.n_ctx), "--n_batch", str(N_BATCH), "--logits_all", "False",
+            "--interrupt_requests", "False",
             "--n_threads", str(DECODE_THREADS), "--n_threads_batch", str(self.threads),
             *self.cache_arguments(),
         ]  # fmt: skip
