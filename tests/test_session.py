@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 
 import pytest
@@ -69,8 +70,9 @@ async def test_draft_records_who_proposed_and_amended_each_clause():
             clause = next(c for c in draft.clauses if c.history[0].turn == event.turn)
             assert clause.proposed_by == event.speaker
     amended = [c for c in draft.clauses if c.amended_by]
-    kept = {f"amended clause {c.number}" for c in draft.clauses}  # a withdrawn clause takes its amendments along
-    amendments = [e for e in events if e.type == "draft_updated" and e.change.split(" ", 1)[-1] in kept]
+    kept = {c.number for c in draft.clauses}  # a withdrawn clause takes its amendments along
+    amended_numbers = [re.match(r"\S+ amended clause (\d+)", e.change) for e in events if e.type == "draft_updated"]
+    amendments = [m for m in amended_numbers if m and int(m[1]) in kept]  # the chair's "... with bridging wording" too
     assert len(amendments) == sum(len(c.amended_by) for c in amended)
 
 

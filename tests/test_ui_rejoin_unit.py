@@ -229,6 +229,23 @@ async def test_a_reopened_finished_session_has_its_final_draft_brief_and_outcome
     assert ending_page(catalog, transcript, None).brief is None  # an observer has no brief
 
 
+async def test_a_reopened_outcome_reads_as_the_live_page_showed_it_objectors_reasons_included(tmp_path, catalog):
+    """The stored copy is found by its text (``stored_copies``): the rebuilt outcome must match it exactly."""
+    from agents.core.events import SessionEnded
+    from agents.sessions.run import run_session
+    from agents.sessions.settings import RunSettings
+    from agents.ui.presenter import Presenter
+    from agents.ui.reopen import ending_page
+
+    seen = []
+    transcript = await run_session(RunSettings(model="scripted", seed=1, out=tmp_path), seen.append)
+    live = Presenter(catalog.cast(transcript.scenario.id), "russia")
+    shown = [item for event in seen for item in live.present(event) if isinstance(event, SessionEnded)]
+    live_outcome = next(item.content for item in shown if item.kind == "outcome")
+    assert "objects: “" in live_outcome  # a reason from a ballot, which only the ballots carry
+    assert ending_page(catalog, transcript, "russia").outcome.content == live_outcome
+
+
 def test_the_stored_copy_of_the_outcome_is_found_by_its_text():
     from agents.ui.reopen import stored_copies
 

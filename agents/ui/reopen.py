@@ -32,9 +32,10 @@ def ending_page(catalog: Catalog, transcript: Transcript, seat: str | None) -> P
     page.draft = transcript.draft or Draft()
     if seat is not None and seat in cast.delegations:
         page.brief = brief_markdown(cast.delegations[seat])
-    for event in transcript.events:
+    for event in transcript.events:  # all of them: the outcome quotes the objectors' reasons from their ballots
+        shown = page.presenter.present(event)
         if isinstance(event, SessionEnded):  # the outcome as the page showed it, for ``close``
-            page.outcome = next((shown for shown in page.presenter.present(event) if shown.kind == "outcome"), None)
+            page.outcome = next((item for item in shown if item.kind == "outcome"), None)
     return page
 
 
