@@ -215,8 +215,8 @@ class Rooms:
         return room
 
     def get(self, code: str) -> Room:
-        room = self._by_code.get(normalise_code(code))
-        if room is None or room.state == "ended":
+        room = self._by_code.get(normalise_code(code))  # an ended room is no longer here (``close``)
+        if room is None:
             raise RoomError(f"No room is open with the code {normalise_code(code) or '(none)'}.")
         return room
 
@@ -226,7 +226,7 @@ class Rooms:
             return None
         for room in self._by_code.values():
             member = room.find(user=user, thread_id=thread_id)
-            if member is not None and room.state != "ended":
+            if member is not None:
                 return room, member
         return None
 
