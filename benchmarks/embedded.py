@@ -22,7 +22,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from agents.cli.run import DEMO_PHASE_TURNS, DEMO_PLANS
+from agents.cli.run import demo_shape
 from agents.core.catalog import Catalog
 from agents.llm.factory import ModelPool, ModelSettings
 from agents.sessions.run import prepare, run_prepared
@@ -44,7 +44,7 @@ async def main(model: str, max_turns: int | None, seed: int, demo: bool) -> None
     out = Path(tempfile.mkdtemp(prefix="parley-bench-"))
     options = RunSettings(model=model, seed=seed, max_turns=max_turns, out=out)
     if demo:
-        options = options.model_copy(update={"phase_turns": DEMO_PHASE_TURNS, "plan_before": DEMO_PLANS})
+        options = options.model_copy(update=demo_shape(None))
     started = time.perf_counter()
     with ModelPool(ModelSettings(seed=seed)) as pool:
         prepared = prepare(options, pool, Catalog())  # starts the server for `local`

@@ -5,7 +5,9 @@ that tool's own queue (``faults_for``), else the next from the shared queue (``f
 else ``default`` (``"ok"`` unless set): ``429``, ``500``, ``hang`` (answers after the client
 gave up), ``drop`` (closes the connection without a response), ``broken`` (a streamed tool
 call whose arguments are not JSON), ``trickle`` (a tool call streamed one chunk every
-``trickle_seconds``, ``trickle_chunks`` of them: endless, as far as a test is concerned).
+``trickle_seconds``, ``trickle_chunks`` of them: endless, as far as a test is concerned),
+``cut`` and ``cut_bad`` (a tool call stopped at the reply limit, ``finish_reason`` "length": a
+move whose text breaks off, and one that breaks off before it is a valid move).
 ``ok`` streams a valid tool call for whatever tool the request asks for.
 """
 
@@ -41,14 +43,20 @@ def _chunk(delta: dict, finish: str | None = None) -> dict:
     }
 
 
-def stream_body(tool: str, arguments: str) -> bytes:
+CUT_ARGUMENTS = {
+    "cut": '{"kind": "statement", "text": "We ask all sides to return',
+    "cut_bad": '{"kind": "statem',
+}
+
+
+def stream_body(tool: str, arguments: str, finish: str = "tool_calls") -> bytes:
     """Server-sent events of one streamed tool call, then usage, then [DONE]."""
     call = {"index": 0, "id": "call_fault", "type": "function", "function": {"name": tool, "arguments": ""}}
     events = [_chunk({"role": "assistant", "content": None, "tool_calls": [call]})]
     for start in range(0, len(arguments), 16):
         piece = {"index": 0, "function": {"arguments": arguments[start : start + 16]}}
         events.append(_chunk({"tool_calls": [piece]}))
-    events.append(_chunk({}, finish="tool_calls"))
+    events.append(_chunk({}, finish=finish))
     usage = {
         "prompt_tokens": PROMPT_TOKENS,
         "completion_tokens": 30,
@@ -127,6 +135,8 @@ class FaultServer:
                     self.send_trickle(tool)
                 elif fault == "broken":
                     self.send_stream(tool, '{"kind": "statement", "text": "unterminated')
+                elif fault in CUT_ARGUMENTS:
+                    self.send_stream(tool, CUT_ARGUMENTS[fault], finish="length")
                 else:
                     self.send_stream(tool, json.dumps(VALID_ARGUMENTS.get(tool, {})))
 
@@ -139,8 +149,8 @@ class FaultServer:
                 self.end_headers()
                 self.wfile.write(payload)
 
-            def send_stream(self, tool: str, arguments: str) -> None:
-                payload = stream_body(tool, arguments)
+            def send_stream(self, tool: str, arguments: str, finish: str = "tool_calls") -> None:
+                payload = stream_body(tool, arguments, finish)
                 try:
                     self.send_response(200)
                     self.send_header("Content-Type", "text/event-stream")

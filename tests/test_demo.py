@@ -1,7 +1,8 @@
 """The quick start's short session: every phase held, each cut to a few turns; one round of plans.
 
 ``phase_turns`` caps the delegate turns of each segment (a phase, or one round on one agenda
-item); ``parley run --demo`` sets it and plans once, before the drafting (issue 16).
+item), ``item_turns`` an agenda item's round apart; ``parley run --demo`` sets two turns a phase,
+one an agenda item, and plans once, before the drafting (issue 16).
 """
 
 from __future__ import annotations
@@ -48,7 +49,10 @@ def test_parley_run_demo_plans_once_and_keeps_every_phase(tmp_path):
     assert result.returncode == 0, result.stderr
     [path] = tmp_path.glob("*.json")
     transcript = json.loads(path.read_text(encoding="utf-8"))
-    assert transcript["settings"]["phase_turns"] == 2 and transcript["settings"]["plan_before"] == ["drafting"]
+    settings = transcript["settings"]
+    assert (settings["phase_turns"], settings["item_turns"], settings["plan_before"]) == (2, 1, ["drafting"])
+    spoken = Counter(e["phase"] for e in transcript["events"] if e["type"] == "message" and e["speaker"] != "chair")
+    assert spoken["discussion"] == 4 and spoken["opening"] == 2  # one turn an agenda item, two a phase
     plans = [e for e in transcript["events"] if e["type"] == "plan"]
     assert len(plans) == 6 and {e["phase"] for e in plans} == {"drafting"}
     phases = {e["phase"] for e in transcript["events"] if e["type"] == "phase_started"}
@@ -62,5 +66,7 @@ def test_a_phase_cap_is_refused_below_one_and_plans_never_precede_a_side_meeting
 
     with pytest.raises(pydantic.ValidationError, match="phase_turns"):
         RunSettings(phase_turns=0)
+    with pytest.raises(pydantic.ValidationError, match="item_turns"):
+        RunSettings(item_turns=0)
     with pytest.raises(pydantic.ValidationError, match="never before a side meeting"):
         RunSettings(plan_before=["side_meeting"])

@@ -77,6 +77,16 @@ async def test_broken_json_is_repaired_with_a_second_request(server, catalog):
     assert server.requests == ["broken", "ok"]
 
 
+async def test_a_reply_cut_off_at_the_limit_is_taken_as_far_as_it_went_without_asking_again(server, catalog):
+    server.faults.extend(["cut", "cut_bad"])
+    result = await delegate_for(server).take_turn(opening_context(catalog), lambda _: None)
+    assert result.move.kind == "statement" and result.move.text == "We ask all sides to return"
+    assert not result.fallback and "cut off at the reply limit" in result.note
+    result = await delegate_for(server).take_turn(opening_context(catalog), lambda _: None)
+    assert result.fallback and result.move.kind == "statement" and "cut off at the reply limit" in result.note
+    assert server.requests == ["cut", "cut_bad"]  # neither asked again: the same limit would cut it again
+
+
 async def test_broken_json_twice_becomes_a_statement(server, catalog):
     server.faults.extend(["broken", "broken"])
     result = await delegate_for(server).take_turn(opening_context(catalog), lambda _: None)

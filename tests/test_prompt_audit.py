@@ -89,6 +89,12 @@ def test_the_embedded_models_compact_brief_keeps_the_substance_and_nothing_of_an
         assert ("How you see the others:" in system) != compact
         others = [c.text for p in cast.delegations.values() if p is not persona for c in p.private_instructions]
         assert not any(" ".join(text.split()) in system for text in others)
+        whole = " ".join(" ".join(str(m.content).split()) for m in call.request)
+        if call.kind in ("Ballot", "Plan"):  # the compact ones leave the red lines to the brief
+            assert ("Your delegation's red lines:" in whole) != compact, (call.seat, call.kind)
+        if call.kind == "Ballot":  # every clause voted on is in the prompt, once at least
+            assert transcript.draft.clauses
+            assert all(" ".join(c.text.split()) in whole for c in transcript.draft.clauses), call.seat
     assert seen == set(cast.delegations)
 
 

@@ -34,11 +34,18 @@ class PrefixReusingModel:
             self.eval([token])
             yield token
 
-    def create_chat_completion(self, messages: list[list[int]], stream: bool = False):
-        generated = list(self.generate(messages[0]))
+    def create_chat_completion(self, messages: list[list[int]], stream: bool = False, max_tokens: int | None = None):
         if stream:
-            return iter([{"id": "chunk-1", "created": 5, "model": "m", "choices": [{"delta": {"content": "x"}}]}])
-        return {"id": "reply", "choices": [], "usage": {"prompt_tokens": len(messages[0]), "n": len(generated)}}
+            return self._chunks(messages[0])
+        generated = list(self.generate(messages[0]))
+        choice = {"finish_reason": "tool_calls"}
+        return {"id": "reply", "choices": [choice], "usage": {"prompt_tokens": len(messages[0]), "n": len(generated)}}
+
+    def _chunks(self, prompt: list[int]):
+        """Chunks as the real one streams them: the finish reason comes after the last token."""
+        for _ in self.generate(prompt):
+            yield {"id": "chunk-1", "created": 5, "model": "m", "choices": [{"delta": {"content": "x"}}]}
+        yield {"id": "chunk-1", "created": 5, "model": "m", "choices": [{"delta": {}, "finish_reason": "tool_calls"}]}
 
 
 def test_each_reply_says_how_many_prompt_tokens_were_reused():
@@ -60,6 +67,18 @@ def test_a_stream_ends_with_a_chunk_carrying_the_usage_as_openai_sends_it():
     assert chunks[-1]["id"] == "chunk-1" and chunks[-1]["object"] == "chat.completion.chunk"
     assert chunks[-1]["usage"]["prompt_tokens"] == 4
     assert chunks[-1]["usage"]["prompt_tokens_details"] == {"cached_tokens": 3}
+
+
+def test_a_reply_that_ran_to_its_limit_ends_with_finish_reason_length_as_openai_says_it():
+    counting(PrefixReusingModel)
+    model = PrefixReusingModel()  # every reply is three tokens long
+    chunks = list(model.create_chat_completion([[1]], stream=True, max_tokens=3))
+    ended = [c["choices"][0].get("finish_reason") for c in chunks if c["choices"]]
+    assert ended[-1] == "length" and set(ended[:-1]) == {None}
+    short_of_it = list(model.create_chat_completion([[2]], stream=True, max_tokens=4))
+    assert short_of_it[-2]["choices"][0]["finish_reason"] == "tool_calls"
+    assert model.create_chat_completion([[3]], max_tokens=3)["choices"][0]["finish_reason"] == "length"
+    assert model.create_chat_completion([[4]])["choices"][0]["finish_reason"] == "tool_calls"
 
 
 def test_the_server_runs_with_its_prompt_cache_unless_told_otherwise(monkeypatch):

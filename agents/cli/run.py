@@ -17,11 +17,19 @@ from agents.sessions.run import prepare, run_prepared
 from agents.sessions.settings import RunSettings
 from agents.sessions.transcript import Transcript
 
-# The demo: every phase, each cut to this many turns (and each agenda item's round), and one
+# The demo: every phase, each cut to this many turns, each agenda item's round to one, and one
 # round of private plans, before the drafting, instead of three: it shows the whole pipeline
-# in minutes on the embedded model.
+# in about three minutes on the embedded model.
 DEMO_PHASE_TURNS = 2
+DEMO_ITEM_TURNS = 1
 DEMO_PLANS: list[PhaseKind] = ["drafting"]
+
+
+def demo_shape(phase_turns: int | None) -> dict:
+    """The demo's settings; a ``--phase-turns`` given with ``--demo`` caps the agenda items' rounds too."""
+    if phase_turns is not None:
+        return {"phase_turns": phase_turns, "plan_before": DEMO_PLANS}
+    return {"phase_turns": DEMO_PHASE_TURNS, "item_turns": DEMO_ITEM_TURNS, "plan_before": DEMO_PLANS}
 
 
 def run(
@@ -46,8 +54,9 @@ def run(
     demo: Annotated[
         bool,
         typer.Option(
-            help=f"the quick start's short session: every phase, {DEMO_PHASE_TURNS} turns each "
-            "(unless --phase-turns says otherwise), plans and the chair's summary kept"
+            help=f"the quick start's short session: every phase, {DEMO_PHASE_TURNS} turns each and "
+            f"{DEMO_ITEM_TURNS} on each agenda item (unless --phase-turns says otherwise), "
+            "one round of plans, the chair's summary kept"
         ),
     ] = False,
     out: Annotated[Path, typer.Option(help="folder for the transcript (JSON and Markdown) and checkpoints")] = Path(
@@ -69,9 +78,7 @@ def run(
             scenario=scenario, model=model, model_for=model_for, seed=seed, max_turns=max_turns
         ).where(out)
         if demo:
-            options = options.model_copy(
-                update={"phase_turns": phase_turns or DEMO_PHASE_TURNS, "plan_before": DEMO_PLANS}
-            )
+            options = options.model_copy(update=demo_shape(phase_turns))
         elif phase_turns is not None:
             options = options.model_copy(update={"phase_turns": phase_turns})
         settings = ModelSettings(seed=seed, timeout_seconds=timeout, max_retries=max_retries)

@@ -79,8 +79,12 @@ def system_prompt(persona: Persona, cast: Cast, compact: bool = False) -> str:
     return render_static("delegate_system.j2", persona=persona, cast=cast, compact=compact)
 
 
-def ballot_instructions(context: VoteContext) -> str:
-    """The consensus call: the table's rule explained, the seat's own red lines, the clauses."""
+def ballot_instructions(context: VoteContext, compact: bool = False) -> str:
+    """The consensus call: the table's rule explained, the seat's own red lines, the clauses.
+
+    ``compact`` (the embedded model) leaves out the red lines and the clauses, which its brief
+    and the draft in the briefing just above already give: about 250 tokens a ballot.
+    """
     scenario = context.cast.scenario
     return render(
         "vote.j2",
@@ -88,6 +92,7 @@ def ballot_instructions(context: VoteContext) -> str:
         persona=context.persona,
         rule=scenario.consensus_rule,
         party_count=len(scenario.parties),
+        compact=compact,
     )
 
 
@@ -125,7 +130,7 @@ def vote_messages(context: VoteContext, compact: bool = False) -> list[BaseMessa
         HumanMessage(content=briefing(context)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         *plan_shown(context.plan),
-        HumanMessage(content=ballot_instructions(context)),
+        HumanMessage(content=ballot_instructions(context, compact)),
     ]
 
 
@@ -137,14 +142,18 @@ def plan_shown(plan: Plan | None) -> list[BaseMessage]:
     return [HumanMessage(content=render("plan_shown.j2", plan=plan))]
 
 
-def plan_instructions(context: PlanContext) -> str:
-    """What a delegation is asked as the chair is about to open a phase: the same for every plan before it."""
+def plan_instructions(context: PlanContext, compact: bool = False) -> str:
+    """What a delegation is asked as the chair is about to open a phase: the same for every plan before it.
+
+    ``compact`` (the embedded model) does not repeat the red lines its brief gives.
+    """
     return render_static(
         "plan.j2",
         persona=context.persona,
         phase=context.phase.kind,
         phase_title=context.phase.title,
         parties=tuple(pid for pid in context.cast.delegations if pid != context.persona.id),
+        compact=compact,
     )
 
 
@@ -154,7 +163,7 @@ def plan_messages(context: PlanContext, compact: bool = False) -> list[BaseMessa
         HumanMessage(content=briefing(context)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         *plan_shown(context.plan),
-        HumanMessage(content=plan_instructions(context)),
+        HumanMessage(content=plan_instructions(context, compact)),
     ]
 
 
@@ -173,7 +182,8 @@ class ModelDelegate:
     async def take_turn(self, context: TurnContext, on_text: TextSink) -> TurnResult:
         reply = await ask_structured(self.model, turn_messages(context, self.compact), Move, on_text)
         if reply.value is not None:
-            return TurnResult(reply.value, reply.model, reply.usage, repaired=reply.repaired)
+            note = "reply cut off at the reply limit; taken as far as it went" if reply.cut_off else None
+            return TurnResult(reply.value, reply.model, reply.usage, repaired=reply.repaired, note=note)
         move = Move(kind="statement", text=reply.text or "")
         note = f"reply did not parse as a move ({reply.error}); taken as a statement"
         return TurnResult(move, reply.model, reply.usage, fallback=True, note=note)

@@ -61,6 +61,7 @@ class SessionConfig:
 
     ``segment_turns`` caps the delegate turns of each segment (a phase, or one round on one
     agenda item): every phase is still held, each shorter. It is the demo's shape.
+    ``item_turns``, if set, caps a round on an agenda item instead.
     """
 
     session_id: str | None = None
@@ -68,6 +69,7 @@ class SessionConfig:
     floor_policy: str = "requests-first"
     checkpoint_path: Path | None = None
     segment_turns: int | None = None
+    item_turns: int | None = None
 
 
 @dataclass(frozen=True)
@@ -203,9 +205,11 @@ class Session(Instructor):
         """No more talk: the turn budget is spent, or the talks were ended early."""
         return work.ended_early or self.budget_spent(work.turn)
 
-    def segment_full(self, work: SessionState) -> bool:
-        """Whether the segment has had the delegate turns ``segment_turns`` allows it."""
+    def segment_full(self, work: SessionState, segment: Segment) -> bool:
+        """Whether the segment has had the delegate turns its cap allows it."""
         cap = self.config.segment_turns
+        if segment.agenda_item is not None and self.config.item_turns is not None:
+            cap = self.config.item_turns
         return cap is not None and work.turn - work.opened_at >= cap
 
     async def chair_node(self, state: SessionState) -> Command[str]:
@@ -288,7 +292,7 @@ class Session(Instructor):
         work.opened_at = work.turn
 
     async def next_speaker(self, work: SessionState, segment: Segment) -> chair.FloorDecision | None:
-        if self.closing(work) or self.segment_full(work):
+        if self.closing(work) or self.segment_full(work, segment):
             return None
         candidates, reason = self.policy.candidates(work.floor)
         if not candidates:

@@ -8,7 +8,9 @@ module counts, for every chat completion, the prompt tokens and the ones actuall
 and adds OpenAI's usage to the reply: ``prompt_tokens_details.cached_tokens`` holds the
 reused ones, in a non-streamed reply's ``usage`` and in a last chunk of a stream (as OpenAI
 sends it). langchain-openai reads that as ``input_token_details["cache_read"]``, the same
-field a real OpenAI prefix cache fills, so the rest of Parley counts both alike.
+field a real OpenAI prefix cache fills, so the rest of Parley counts both alike. A reply that
+ran to ``max_tokens`` ends with ``finish_reason`` "length", as OpenAI's does: llama-cpp-python
+says "tool_calls" for a forced tool call however it ended.
 
 Its RAM cache is bounded by ``--cache_size``, but counts only the model's own state of each
 prompt, not the logits and token ids kept beside it; ``measuring`` makes it count them too,
@@ -36,6 +38,12 @@ class CallTokens:
     evaluated: int = 0
     completion: int = 0
     awaiting_prompt: bool = False
+    max_tokens: int | None = None  # the reply limit the request gave
+
+    @property
+    def cut_off(self) -> bool:
+        """Whether the reply ran to its limit (and so may stop mid-sentence or mid-JSON)."""
+        return self.max_tokens is not None and self.completion >= self.max_tokens
 
     def usage(self) -> dict[str, Any]:
         """OpenAI's usage object, with the reused prompt tokens as ``cached_tokens``."""
@@ -72,13 +80,13 @@ def counting(llama_class: Any) -> None:
         return evaluate(self, tokens)
 
     def counted_chat(self: Any, *args: Any, **kwargs: Any) -> Any:
-        call = CallTokens()
+        call = CallTokens(max_tokens=kwargs.get("max_tokens"))
         self._parley_call = call
         reply = chat(self, *args, **kwargs)
         if kwargs.get("stream"):
             return with_usage_chunk(reply, call)
         reply["usage"] = call.usage()
-        return reply
+        return finished(reply, call)
 
     llama_class.generate = counted_generate
     llama_class.eval = counted_eval
@@ -98,12 +106,20 @@ def measuring(cache_class: Any) -> None:
     cache_class.cache_size = property(lambda self: sum(state_bytes(s) for s in self.cache_state.values()))
 
 
+def finished(reply: dict, call: CallTokens) -> dict:
+    """``reply`` (a completion or a chunk), its finish reason "length" if the call ran to its limit."""
+    choices = reply.get("choices") or []
+    if not call.cut_off or not any(choice.get("finish_reason") for choice in choices):
+        return reply
+    return {**reply, "choices": [{**choice, "finish_reason": "length"} for choice in choices]}
+
+
 def with_usage_chunk(chunks: Iterator[dict], call: CallTokens) -> Iterator[dict]:
     """The stream's chunks, then one with no choices and the call's usage, as OpenAI ends a stream."""
     last: dict = {}
     for chunk in chunks:
         last = chunk
-        yield chunk
+        yield finished(chunk, call)
     yield {
         "id": last.get("id", "chatcmpl-parley"),
         "object": "chat.completion.chunk",

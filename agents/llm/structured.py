@@ -5,6 +5,11 @@ the schema as the only tool, stream the reply, parse the tool arguments ourselve
 the arguments (not ``message.tool_calls``) matters: llama-cpp-python's server repeats the
 tool name in every streamed chunk, so the merged name is garbage while the arguments are fine.
 A call that runs out of time (``agents.llm.deadline``) is made again from the start.
+
+A reply that does not parse is asked for once more, with the error, unless it was cut off at
+the reply limit (``finish_reason`` "length"): asked again under the same limit, a model runs
+to it again (the embedded model repeated itself word for word). A cut-off reply is taken as
+far as it went: its JSON closed where it stopped, if that makes a valid answer.
 """
 
 from __future__ import annotations
@@ -42,6 +47,7 @@ class StructuredReply(Generic[SchemaT]):
     model: str
     repaired: bool = False
     error: str | None = None
+    cut_off: bool = False  # the reply ran to the reply limit; ``value`` is what it held by then
 
 
 @dataclass
@@ -53,6 +59,11 @@ class _Attempt:
     content: str
     usage: UsageMetadata | None
     metadata: dict | None  # None if no chunk came back
+
+    @property
+    def cut_off(self) -> bool:
+        """Whether the model stopped at the reply limit rather than at the end of its answer."""
+        return (self.metadata or {}).get("finish_reason") == "length"
 
 
 async def ask_structured(
@@ -71,6 +82,11 @@ async def ask_structured(
     usage = _usage(messages, first)
     if value is not None:
         return StructuredReply(value, _text_of(first, text_field), usage, _model_name(model, first))
+    if first.cut_off:
+        value = _completed(first, schema)
+        error = None if value is not None else f"cut off at the reply limit, {error}"
+        text = _text_of(first, text_field)
+        return StructuredReply(value, text, usage, _model_name(model, first), error=error, cut_off=True)
     repair = [
         *messages,
         AIMessage(content=first.content or first.arguments),
@@ -159,6 +175,15 @@ def _parse(attempt: _Attempt, schema: type[SchemaT]) -> tuple[SchemaT | None, st
         return None, f"not valid JSON ({error.msg} at character {error.pos})"
     except ValidationError as error:
         return None, "; ".join(describe_validation_error(error))
+
+
+def _completed(attempt: _Attempt, schema: type[SchemaT]) -> SchemaT | None:
+    """A cut-off reply's JSON closed where it stopped, if that is a valid answer."""
+    try:
+        partial = parse_partial_json(attempt.arguments.strip() or attempt.content.strip())
+        return schema.model_validate(partial)
+    except (ValueError, TypeError, ValidationError):  # ValidationError is a ValueError; named for the reader
+        return None
 
 
 def _text_of(attempt: _Attempt, field: str) -> str:

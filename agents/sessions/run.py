@@ -141,7 +141,9 @@ def prepare(
     delegates.update(seats or {})
     session_id = session_id or new_session_id(cast.scenario.id)
     checkpoint = options.out / CHECKPOINT_FILE if options.out and options.checkpoints else None
-    config = SessionConfig(session_id, options.max_turns, options.floor_policy, checkpoint, options.phase_turns)
+    config = SessionConfig(
+        session_id, options.max_turns, options.floor_policy, checkpoint, options.phase_turns, options.item_turns
+    )
     session = Session(cast, delegates, chair_model=handles[CHAIR].model, config=config)
     labels = {seat: delegate.label for seat, delegate in delegates.items()}
     labels[CHAIR] = handles[CHAIR].label

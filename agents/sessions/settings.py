@@ -34,6 +34,9 @@ class RunSettings(BaseModel):
     phase_turns: int | None = Field(
         default=None, ge=1, description="cap on delegate turns in each phase, and in each agenda item's round"
     )
+    item_turns: int | None = Field(
+        default=None, ge=1, description="cap on delegate turns in each agenda item's round; None: phase_turns"
+    )
     plan_before: list[PhaseKind] | None = Field(
         default=None, description="the phases the delegations plan before, in place of the scenario's"
     )
