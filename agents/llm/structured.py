@@ -84,9 +84,9 @@ async def ask_structured(
         return StructuredReply(value, _text_of(first, text_field), usage, _model_name(model, first))
     if first.cut_off:
         value = _completed(first, schema)
-        error = None if value is not None else f"cut off at the reply limit, {error}"
+        problem = None if value is not None else f"cut off at the reply limit, {error}"
         text = _text_of(first, text_field)
-        return StructuredReply(value, text, usage, _model_name(model, first), error=error, cut_off=True)
+        return StructuredReply(value, text, usage, _model_name(model, first), error=problem, cut_off=True)
     repair = [
         *messages,
         AIMessage(content=first.content or first.arguments),
