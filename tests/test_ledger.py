@@ -44,6 +44,14 @@ def test_a_change_of_stance_on_a_clause_keeps_what_came_before():
     assert "earlier supports it" in describe(entry, {}, {})
 
 
+def test_the_embedded_models_ledger_lines_keep_fewer_words_and_every_other_part():
+    long = "We seek a verified freeze of every programme at Yongbyon, then dismantlement in steps."
+    ledger = said(Ledger(), "usa", Move(kind="statement", text=long), 7, item="nuclear")
+    (entry,) = ledger.entries
+    assert describe(entry, {}, {}) == f"[nuclear], turn 7: {long}"
+    assert describe(entry, {}, {}, text_chars=30) == "[nuclear], turn 7: We seek a verified freeze of …"
+
+
 def test_a_proposal_is_noted_on_its_clause_with_its_wording_and_its_condition():
     move = Move(kind="proposal", text="We propose.", clause_text="A freeze for fuel.", conditional_on="clause 2 stays")
     ledger = said(Ledger(), "rok", move, 5, phase="drafting", item=None, clause=4)

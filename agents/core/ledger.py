@@ -185,12 +185,14 @@ def record_move(
     return ledger.note(entry)
 
 
-def describe(entry: LedgerEntry, names: Mapping[str, str], current: Mapping[int, str]) -> str:
+def describe(
+    entry: LedgerEntry, names: Mapping[str, str], current: Mapping[int, str], text_chars: int | None = None
+) -> str:
     """One line of the ledger as a prompt shows it: topic, turn, how often, stance, words.
 
     ``[nuclear] turn 15, x2: We seek ...`` for an agenda item; ``clause 4, turn 51: objects to
     it: ...`` for a clause. A clause wording that is still the draft's current text (``current``)
-    is not repeated.
+    is not repeated. ``text_chars`` cuts the words shorter than the ledger keeps them.
     """
     topic = f"clause {entry.clause}" if entry.clause is not None else f"[{entry.item}]"
     when = [topic, f"turn {entry.turn}"]
@@ -212,17 +214,21 @@ def describe(entry: LedgerEntry, names: Mapping[str, str], current: Mapping[int,
     elif entry.kind == "question":
         line += " asked:"
     if entry.text:
-        line += f" {entry.text}"
+        line += f" {entry.text if text_chars is None else _cut(entry.text, text_chars)}"
     if entry.conditional_on:
         line += f" [on condition: {entry.conditional_on}]"
     return line
 
 
 def ledger_view(
-    ledger: Ledger, parties: list[str], names: Mapping[str, str], current: Mapping[int, str]
+    ledger: Ledger,
+    parties: list[str],
+    names: Mapping[str, str],
+    current: Mapping[int, str],
+    text_chars: int | None = None,
 ) -> list[tuple[str, list[str]]]:
     """The ledger as (party name, lines) in seating order, for the prompt templates."""
     return [
-        (names.get(party, party), [describe(entry, names, current) for entry in entries])
+        (names.get(party, party), [describe(entry, names, current, text_chars) for entry in entries])
         for party, entries in ledger.by_party(parties)
     ]

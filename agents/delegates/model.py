@@ -23,14 +23,20 @@ from agents.delegates.base import (
 )
 from agents.llm.structured import ask_structured
 
+# The embedded model's ledger lines keep this much of a statement (the ledger keeps 120
+# characters): about 15 tokens a line less, read afresh at every call of a 150-token-a-second model.
+COMPACT_LEDGER_CHARS = 60
 
-def briefing(context: TurnContext | VoteContext | PlanContext, agenda_item=None) -> str:
+
+def briefing(context: TurnContext | VoteContext | PlanContext, agenda_item=None, compact: bool = False) -> str:
     """The state of the talks: every opening in full, the draft, the ledger, the phase.
 
     What stays the same from one call of a seat to its next comes first (the openings once
     given), what changes after: a prompt cache (the embedded server's, or an OpenAI prefix
     cache) then reuses the longest possible start of the seat's previous prompt. The setting
-    and the agenda are in the system prompt's head, the same for every seat.
+    and the agenda are in the system prompt's head, the same for every seat. ``compact`` (the
+    embedded model) cuts each ledger line's words to ``COMPACT_LEDGER_CHARS``: the ledger is
+    most of what a seat reads afresh at each call.
     """
     cast = context.cast
     names = cast.names()
@@ -42,7 +48,9 @@ def briefing(context: TurnContext | VoteContext | PlanContext, agenda_item=None)
         agenda_item=agenda_item,
         draft=context.draft,
         openings=[(names[p], ledger.openings[p]) for p in cast.scenario.parties if p in ledger.openings],
-        ledger=ledger_view(ledger, cast.scenario.parties, names, context.draft.texts()),
+        ledger=ledger_view(
+            ledger, cast.scenario.parties, names, context.draft.texts(), COMPACT_LEDGER_CHARS if compact else None
+        ),
         private_meetings=any(entry.audience for entry in ledger.entries),
     )
 
@@ -117,7 +125,7 @@ def turn_messages(context: TurnContext, compact: bool = False) -> list[BaseMessa
     turn = turn_instructions(context)
     return [
         SystemMessage(content=system_prompt(context.persona, context.cast, compact)),
-        HumanMessage(content=briefing(context, context.agenda_item)),
+        HumanMessage(content=briefing(context, context.agenda_item, compact)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         *plan_shown(context.plan),
         HumanMessage(content=turn),
@@ -127,7 +135,7 @@ def turn_messages(context: TurnContext, compact: bool = False) -> list[BaseMessa
 def vote_messages(context: VoteContext, compact: bool = False) -> list[BaseMessage]:
     return [
         SystemMessage(content=system_prompt(context.persona, context.cast, compact)),
-        HumanMessage(content=briefing(context)),
+        HumanMessage(content=briefing(context, compact=compact)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         *plan_shown(context.plan),
         HumanMessage(content=ballot_instructions(context, compact)),
@@ -160,7 +168,7 @@ def plan_instructions(context: PlanContext, compact: bool = False) -> str:
 def plan_messages(context: PlanContext, compact: bool = False) -> list[BaseMessage]:
     return [
         SystemMessage(content=system_prompt(context.persona, context.cast, compact)),
-        HumanMessage(content=briefing(context)),
+        HumanMessage(content=briefing(context, compact=compact)),
         *recent_turns(context.memory, context.persona.id, context.cast.names()),
         *plan_shown(context.plan),
         HumanMessage(content=plan_instructions(context, compact)),
