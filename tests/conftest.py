@@ -38,6 +38,21 @@ def block_network(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv(name, raising=False)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def model_cache(tmp_path_factory: pytest.TempPathFactory):
+    """The embedded model's unpacked weights go to a folder of the test run, not the user's cache."""
+    import os
+
+    folder = tmp_path_factory.mktemp("parley-cache")
+    before = os.environ.get("PARLEY_CACHE_DIR")
+    os.environ["PARLEY_CACHE_DIR"] = str(folder)  # for this process and the parley commands tests start
+    yield folder
+    if before is None:
+        os.environ.pop("PARLEY_CACHE_DIR", None)
+    else:
+        os.environ["PARLEY_CACHE_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def catalog() -> Catalog:
     return Catalog()

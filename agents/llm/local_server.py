@@ -18,6 +18,8 @@ import urllib.request
 from collections.abc import Mapping
 from pathlib import Path
 
+from agents.llm.model_file import served_weights
+
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
 MODEL_ALIAS = "smollm2"
 START_TIMEOUT_SECONDS = 120.0
@@ -81,7 +83,7 @@ class LocalModelServer:
         n_ctx: int = 8192,
         log: Path | None = None,
     ):
-        self.model_path = model_path or embedded_model_path()
+        self.model_path = model_path or served_weights(embedded_model_path())
         self.n_ctx = n_ctx
         self.threads = max(1, os.cpu_count() or 1)  # for reading prompts; replies use DECODE_THREADS
         self.port = free_port()
