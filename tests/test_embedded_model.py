@@ -59,7 +59,7 @@ async def test_short_session_on_the_embedded_model(tmp_path):
 
 async def test_short_session_through_the_openai_client_over_http(tmp_path, local_server, monkeypatch):
     monkeypatch.setenv("OPENAI_BASE_URL", local_server.base_url)
-    options = RunSettings(scenario=without_plans(tmp_path), model="openai:smollm2", seed=7, max_turns=2, out=tmp_path)
+    options = RunSettings(scenario=without_plans(tmp_path), model="openai:smollm2", seed=7, max_turns=3, out=tmp_path)
     transcript = await run_session(options)
     loaded = assert_complete(transcript, tmp_path, ["usa", "dprk"])
     assert all(d.model == "openai:smollm2" for d in loaded.delegations)
