@@ -103,11 +103,13 @@ def print_figures(seen: list[Seen], wall: float, rounds: int, memory: MemorySamp
     print("server RSS after each round: " + ", ".join(f"{mib:.0f} MiB" for mib in memory.marks))
 
 
-async def main(sessions: int, delegates: int, scenario: str, rounds: int, timeout: float) -> int:
+async def main(
+    sessions: int, delegates: int, scenario: str, rounds: int, timeout: float, phase_turns: int | None = None
+) -> int:
     parties = Catalog().cast(scenario).scenario.parties
     seats = [parties[i % len(parties)] if i < delegates else None for i in range(sessions)]
     folder = Path(tempfile.mkdtemp(prefix="parley-web-load-"))
-    process, url = start_server(folder, [f"load{i}" for i in range(sessions)])
+    process, url = start_server(folder, [f"load{i}" for i in range(sessions)], phase_turns)
     seen: list[Seen] = []
     try:
         await wait_until_up(url, process)
@@ -136,6 +138,7 @@ if __name__ == "__main__":
     parser.add_argument("--scenario", default="six-party-2003")
     parser.add_argument("--rounds", type=int, default=1, help="waves of --sessions, one after the other")
     parser.add_argument("--timeout", type=float, default=300, help="seconds before a session counts as lost")
-    arguments = parser.parse_args()
-    delegates = arguments.sessions // 2 if arguments.delegates is None else arguments.delegates
-    sys.exit(asyncio.run(main(arguments.sessions, delegates, arguments.scenario, arguments.rounds, arguments.timeout)))
+    parser.add_argument("--phase-turns", type=int, default=None, help="cap on delegate turns a phase (default: none)")
+    a = parser.parse_args()
+    delegates = a.sessions // 2 if a.delegates is None else a.delegates
+    sys.exit(asyncio.run(main(a.sessions, delegates, a.scenario, a.rounds, a.timeout, a.phase_turns)))

@@ -19,8 +19,9 @@ ROOT = Path(__file__).resolve().parent.parent  # the checkout whose code the ser
 PASSWORD = "load-test-password"
 
 
-def start_server(folder: Path, users: list[str]) -> tuple[subprocess.Popen, str]:
-    """Start the server (log in ``folder/server.log``); its process and its URL."""
+def start_server(folder: Path, users: list[str], phase_turns: int | None = None) -> tuple[subprocess.Popen, str]:
+    """Start the server (log in ``folder/server.log``; ``phase_turns`` as ``parley ui --phase-turns``); its
+    process and its URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if k != "CI"}
     env.update(
@@ -29,6 +30,8 @@ def start_server(folder: Path, users: list[str]) -> tuple[subprocess.Popen, str]
     )
     command = [sys.executable, "-m", "agents.cli", "ui", "--model", "scripted", "--port", str(port)]
     command += ["--db", str(folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
+    if phase_turns is not None:
+        command += ["--phase-turns", str(phase_turns)]
     log = open(folder / "server.log", "wb")  # noqa: SIM115 (closed with the server)
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}"

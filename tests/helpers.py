@@ -28,8 +28,12 @@ def running_ui(
     db: Path | None = None,
     stop: signal.Signals = signal.SIGTERM,
     model: str = "scripted",
+    phase_turns: int | None = None,
 ) -> Iterator[str]:
     """The installed ``parley ui`` (``model``, login on for ``users``; none: no login) on a free port; yields its URL.
+
+    ``phase_turns`` caps the delegate turns in each phase of a session at one seat (``--phase-turns``):
+    a short session goes through every phase as the full one does.
 
     ``CI`` is dropped from its environment: with ``CI=true`` Chainlit overwrites OPENAI_API_KEY.
     ``ROOT`` comes first on its ``PYTHONPATH``: the server runs this checkout's code, even when
@@ -47,6 +51,8 @@ def running_ui(
             env.pop(name, None)
     command = [str(PARLEY), "ui", "--model", model, "--port", str(port)]
     command += ["--db", str(db or folder / "ui.sqlite"), "--out", str(folder / "transcripts")]
+    if phase_turns is not None:
+        command += ["--phase-turns", str(phase_turns)]
     url = f"http://127.0.0.1:{port}"
     with open(folder / "server.log", "wb") as log:
         process = subprocess.Popen(command, cwd=folder, env=env, stdout=log, stderr=subprocess.STDOUT)

@@ -26,8 +26,12 @@ TINY = {
         ["--model", "scripted", "--demo", "--max-turns", "2"],
         ["wall: ", "model calls: ", "prompt tokens: evaluated ", "tokens per second:", "peak memory"],
     ),
-    # The real web server and three Socket.IO clients; these lines are checks, not timings.
-    "web_load.py": (["--sessions", "3"], ["sessions finished: 3/3", "leaks: 0", "problems: 0", "server RSS:"]),
+    # The real web server and three Socket.IO clients; these lines are checks, not timings. Two
+    # turns a phase: every phase, the private meeting and the ballots, in fewer turns.
+    "web_load.py": (
+        ["--sessions", "3", "--phase-turns", "2"],
+        ["sessions finished: 3/3", "leaks: 0", "problems: 0", "server RSS:"],
+    ),
 }
 
 

@@ -42,7 +42,12 @@ def assert_complete(transcript, tmp_path, parties):
 
 
 async def test_short_session_on_the_embedded_model(tmp_path):
-    options = RunSettings(scenario="bilateral", model="local", seed=7, max_turns=3, out=tmp_path)
+    # One round of plans (before the opening), not the scenario's three: each plan costs the 135M
+    # model tens of seconds on 2 cores, and one round shows the embedded model plans. Two turns:
+    # each delegation opens, then the consensus call.
+    options = RunSettings(
+        scenario="bilateral", model="local", seed=7, max_turns=2, plan_before=["opening"], out=tmp_path
+    )
     transcript = await run_session(options)
     loaded = assert_complete(transcript, tmp_path, ["usa", "dprk"])
     assert all(d.model == LOCAL_LABEL for d in loaded.delegations)

@@ -24,7 +24,9 @@ pytestmark = BROWSER_MARKS
 @pytest.fixture(scope="module")
 def ui_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ui")
-    with running_ui(folder, f"{USER}:{PASSWORD}") as url:
+    # Two delegate turns a phase: every phase is held, each delegation speaks, the chair tables
+    # its clauses and the ballots are opened as in a full session, in a fraction of its clicks.
+    with running_ui(folder, f"{USER}:{PASSWORD}", phase_turns=2) as url:
         yield {"url": url, "folder": folder}
 
 
@@ -33,7 +35,8 @@ async def log_in(page, url: str) -> None:
 
 
 async def play_as_russia(page) -> int:
-    """Answer every question until the outcome shows: one typed statement, then yields; accept all."""
+    """Answer every question until the outcome shows: one typed statement at the table (not in a
+    private meeting, whose words are not said to the table), then yields; accept all."""
     statement_button = page.get_by_role("button", name="Make a statement")
     yield_button = page.get_by_role("button", name="Yield the floor")
     accept_button = page.get_by_role("button", name="Accept", exact=True)
@@ -46,7 +49,7 @@ async def play_as_russia(page) -> int:
         if await accept_button.count():
             await click_and_wait_until_gone(accept_button.first)
             votes += 1
-        elif not spoke:
+        elif not spoke and "Private side meeting" not in await page.get_by_text("Choose your move:").last.inner_text():
             await click_and_wait_until_gone(statement_button.first)
             await page.get_by_text("Type your statement:").wait_for()
             await page.fill("#chat-input", STATEMENT)

@@ -27,7 +27,9 @@ pytestmark = BROWSER_MARKS
 @pytest.fixture(scope="module")
 def ui_server(tmp_path_factory):
     folder = tmp_path_factory.mktemp("ui-view")
-    with running_ui(folder, f"{USER}:{PASSWORD}", model="scripted:0.75") as url:
+    # Two delegate turns a phase: every phase is held, the private meeting as long as in a full
+    # session, Japan speaks and votes on every clause, in a fraction of the full session's turns.
+    with running_ui(folder, f"{USER}:{PASSWORD}", model="scripted:0.75", phase_turns=2) as url:
         yield {"url": url, "folder": folder}
 
 

@@ -474,6 +474,14 @@ def test_the_reviews_judge_reaches_the_server_only_when_given(tmp_path):
     assert UiSettings.from_env(ui_environment(["scripted"], tmp_path / "db", tmp_path / "out")).judge is None
 
 
+def test_the_cap_on_turns_per_phase_reaches_the_server_only_when_given(tmp_path):
+    from agents.cli.ui import ui_environment
+
+    env = ui_environment(["scripted"], tmp_path / "db", tmp_path / "out", phase_turns=1)
+    assert UiSettings.from_env(env).phase_turns == 1
+    assert UiSettings.from_env(ui_environment(["scripted"], tmp_path / "db", tmp_path / "out")).phase_turns is None
+
+
 def test_each_server_gets_its_own_app_folder_with_what_chainlit_reads(tmp_path):
     import os
     import shutil

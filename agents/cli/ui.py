@@ -16,7 +16,12 @@ from agents.llm.factory import ModelSpecError, check_spec, default_spec
 
 
 def ui_environment(
-    models: list[str], db: Path, out: Path, origins: list[str] | None = None, judge: str | None = None
+    models: list[str],
+    db: Path,
+    out: Path,
+    origins: list[str] | None = None,
+    judge: str | None = None,
+    phase_turns: int | None = None,
 ) -> dict[str, str]:
     """The environment the Chainlit server runs with."""
     env = dict(os.environ)
@@ -29,6 +34,8 @@ def ui_environment(
         env["PARLEY_UI_ORIGINS"] = ",".join(origins)
     if judge:
         env["PARLEY_UI_JUDGE"] = judge
+    if phase_turns is not None:
+        env["PARLEY_UI_PHASE_TURNS"] = str(phase_turns)
     return env
 
 
@@ -49,6 +56,10 @@ def ui(
     judge: Annotated[
         str | None,
         typer.Option(help="model spec of the review's judge (default: the session's model, unless local or scripted)"),
+    ] = None,
+    phase_turns: Annotated[
+        int | None,
+        typer.Option(min=1, help="cap on delegate turns in each phase of a session at one seat (default: none)"),
     ] = None,
 ) -> None:
     """Start the web app: join a session as any delegation, or watch one."""
@@ -73,7 +84,7 @@ def ui(
         str(port),
     ]
     console.print(f"Parley web app on http://{host}:{port} (Ctrl-C to stop)")
-    environment = ui_environment(models, db, out, allow_origin, judge)
+    environment = ui_environment(models, db, out, allow_origin, judge, phase_turns)
     # Chainlit deletes its app root's working files when a server stops: each server has its own.
     environment["CHAINLIT_APP_ROOT"] = str(server_folder(root, db, os.getpid()))
     os.chdir(root)  # Chainlit reads a `.env` from here, as it always has

@@ -143,7 +143,7 @@ async def play(cast: Cast, seat: str | None, model: str) -> None:
     line = Line(get_context())  # every send goes through it: a reload or a reconnect re-points it
     timeout = cast.scenario.human_timeout_seconds
     seats = {seat: seat_person(POOL, cast, seat, model, line, current_user(), timeout)} if seat else {}
-    options = RunSettings(scenario=cast.scenario.id, model=model, out=SETTINGS.out)
+    options = RunSettings(scenario=cast.scenario.id, model=model, out=SETTINGS.out, phase_turns=SETTINGS.phase_turns)
     prepared = prepare(options, POOL, CATALOG, seats)
     page = Page(Presenter(cast, seat))
     page.narrow = cl.user_session.get("narrow")  # told by the page's script (agents/ui/client.py)

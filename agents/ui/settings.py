@@ -28,6 +28,7 @@ class UiSettings:
     users: dict[str, str] = field(default_factory=dict)
     origins: list[str] = field(default_factory=list)  # other sites allowed to call the server (CORS)
     judge: str | None = None  # the review's judge; None: the session's model, unless local or scripted
+    phase_turns: int | None = None  # cap on delegate turns per phase of a session at one seat; None: no cap
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> UiSettings:
@@ -44,6 +45,7 @@ class UiSettings:
             users=parse_users(users_text),
             origins=[o.strip().rstrip("/") for o in env.get("PARLEY_UI_ORIGINS", "").split(",") if o.strip()],
             judge=env.get("PARLEY_UI_JUDGE") or None,
+            phase_turns=int(env["PARLEY_UI_PHASE_TURNS"]) if env.get("PARLEY_UI_PHASE_TURNS") else None,
         )
 
     @property
