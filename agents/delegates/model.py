@@ -178,7 +178,8 @@ def plan_messages(context: PlanContext, compact: bool = False) -> list[BaseMessa
 class ModelDelegate:
     """A delegation played by ``model``. Bad output never raises: it becomes a statement.
 
-    ``compact`` gives it the compact brief (``system_prompt``): for the embedded model.
+    ``compact`` gives it the embedded model's shorter prompts: the compact brief
+    (``system_prompt``), shorter ledger lines, and plans and ballots that do not repeat them.
     """
 
     def __init__(self, seat: str, model: BaseChatModel, label: str, compact: bool = False):
