@@ -61,6 +61,11 @@ class _Attempt:
     metadata: dict | None  # None if no chunk came back
 
     @property
+    def raw(self) -> str:
+        """The answer as written: the tool call's arguments, else the plain text."""
+        return self.arguments.strip() or self.content.strip()
+
+    @property
     def cut_off(self) -> bool:
         """Whether the model stopped at the reply limit rather than at the end of its answer."""
         return (self.metadata or {}).get("finish_reason") == "length"
@@ -166,7 +171,7 @@ def _partial_field(arguments: str, field: str) -> str:
 
 
 def _parse(attempt: _Attempt, schema: type[SchemaT]) -> tuple[SchemaT | None, str]:
-    raw = attempt.arguments.strip() or attempt.content.strip()
+    raw = attempt.raw
     if not raw:
         return None, "the reply was empty"
     try:
@@ -180,7 +185,7 @@ def _parse(attempt: _Attempt, schema: type[SchemaT]) -> tuple[SchemaT | None, st
 def _completed(attempt: _Attempt, schema: type[SchemaT]) -> SchemaT | None:
     """A cut-off reply's JSON closed where it stopped, if that is a valid answer."""
     try:
-        partial = parse_partial_json(attempt.arguments.strip() or attempt.content.strip())
+        partial = parse_partial_json(attempt.raw)
         return schema.model_validate(partial)
     except (ValueError, TypeError, ValidationError):  # ValidationError is a ValueError; named for the reader
         return None
