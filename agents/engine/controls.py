@@ -110,18 +110,21 @@ def hand_seats(
     for seat, delegate in handed:
         previous = delegates[seat].label
         delegates[seat] = delegate
-        text = f"{cast.name(seat)}'s seat passes from {previous} to {delegate.label} from turn {work.turn + 1}."
-        emit(
-            SeatChanged(
-                phase="session",
-                turn=work.turn,
-                speaker=seat,
-                previous=previous,
-                current=delegate.label,
-                from_turn=work.turn + 1,
-                text=text,
-            )
-        )
+        emit(seat_changed(cast, seat, previous, delegate.label, work.turn + 1))
+
+
+def seat_changed(cast: Cast, seat: str, previous: str, current: str, from_turn: int, why: str = "") -> SeatChanged:
+    """The event of ``seat`` passing from ``previous`` to ``current`` holder, who plays from ``from_turn``."""
+    text = f"{cast.name(seat)}'s seat passes from {previous} to {current} from turn {from_turn}{why}."
+    return SeatChanged(
+        phase="session",
+        turn=from_turn - 1,
+        speaker=seat,
+        previous=previous,
+        current=current,
+        from_turn=from_turn,
+        text=text,
+    )
 
 
 def end_now(controls: Controls, work: SessionState, vote_at: int, emit: EventWriter) -> None:

@@ -98,8 +98,9 @@ def spec_of_label(label: str) -> str | None:
     None for a label no backend gives: a person's, or a label a caller chose for its own model.
     A ``scripted:<seconds>`` model is labelled as ``scripted``, and is given back without its pause.
     """
-    if label in (LOCAL_LABEL, SCRIPTED_LABEL):
-        return "local" if label == LOCAL_LABEL else "scripted"
+    built_in = {LOCAL_LABEL: "local", SCRIPTED_LABEL: "scripted"}
+    if label in built_in:
+        return built_in[label]
     if label.startswith("openai:"):
         try:
             return check_spec(label)

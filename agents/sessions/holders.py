@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from agents.core.events import Event, SeatChanged
+from agents.engine.controls import seat_changed
 from agents.llm.factory import ModelPool, ModelSpecError, spec_of_label
 from agents.sessions.run import PreparedSession
 from agents.sessions.transcript import Transcript
@@ -57,17 +58,5 @@ def seat_again(prepared: PreparedSession, seat: str, holder: str, pool: ModelPoo
 def stand_in(prepared: PreparedSession, seat: str, holder: str, from_turn: int) -> SeatChanged:
     """The handover to the settings' model that takes the seat of a holder that could not be seated again."""
     current = prepared.session.delegates[seat].label
-    name = prepared.session.cast.name(seat)
-    text = (
-        f"{name}'s seat passes from {holder} to {current} from turn {from_turn}: "
-        f"the session was resumed without {holder}."
-    )
-    return SeatChanged(
-        phase="session",
-        turn=from_turn - 1,
-        speaker=seat,
-        previous=holder,
-        current=current,
-        from_turn=from_turn,
-        text=text,
-    )
+    why = f": the session was resumed without {holder}"
+    return seat_changed(prepared.session.cast, seat, holder, current, from_turn, why)
